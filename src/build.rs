@@ -1,0 +1,203 @@
+//! The learner's build step, skipped when its inputs have not changed since it last passed.
+
+use std::fs;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::process::Command;
+
+use crate::log_buffer::{self, LogBuffer};
+use crate::platform;
+use crate::result::{BuildRecord, Problem};
+use crate::workspace::Workspace;
+
+const STAMP_FILE: &str = "build.json";
+/// Lines of build output shown when a build fails.
+const SHOWN_LINES: usize = 40;
+
+/// What the last build left behind in `.learn/build.json`.
+#[derive(Serialize, Deserialize, PartialEq)]
+struct Stamp {
+    inputs_sha256: String,
+    succeeded: bool,
+}
+
+/// Run the workspace's build command unless its inputs are unchanged since the last
+/// successful build.
+pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildRecord, Problem> {
+    let command = workspace.config.build.trim().to_string();
+    let mut record = BuildRecord {
+        command: command.clone(),
+        ..BuildRecord::default()
+    };
+    if command.is_empty() {
+        record.skipped = true;
+        return Ok(record);
+    }
+    let fingerprint = fingerprint(workspace);
+    let stamp_path = workspace.state_dir().join(STAMP_FILE);
+    let previous: Option<Stamp> = fs::read_to_string(&stamp_path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    if previous.is_some_and(|stamp| stamp.succeeded && stamp.inputs_sha256 == fingerprint) {
+        record.skipped = true;
+        return Ok(record);
+    }
+    if let Some(problem) = missing_tool(&command) {
+        return Err(problem);
+    }
+    let started = Instant::now();
+    let result = run_to_end(&workspace.root, &command, timeout).await;
+    record.duration_ms = started.elapsed().as_millis() as u64;
+    let succeeded = matches!(result, Ok((Some(0), _)));
+    // A failed stamp write only costs a rebuild next time; the build result stands.
+    let _ = write_stamp(
+        &workspace.state_dir(),
+        &Stamp {
+            inputs_sha256: fingerprint,
+            succeeded,
+        },
+    );
+    match result {
+        Ok((Some(0), _)) => Ok(record),
+        Ok((exit_code, output)) => Err(Problem::BuildFailed {
+            command,
+            exit_code,
+            output,
+            timed_out: false,
+        }),
+        Err(output) => Err(Problem::BuildFailed {
+            command,
+            exit_code: None,
+            output,
+            timed_out: true,
+        }),
+    }
+}
+
+/// The build command and the contents of every build input, hashed together.
+fn fingerprint(workspace: &Workspace) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(workspace.config.build.as_bytes());
+    for input in &workspace.config.build_inputs {
+        hasher.update(b"\0");
+        hasher.update(input.as_bytes());
+        hasher.update(b"\0");
+        match fs::read(workspace.root.join(input)) {
+            Ok(contents) => hasher.update(&contents),
+            Err(_) => hasher.update(b"<missing>"),
+        }
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+fn write_stamp(state_dir: &Path, stamp: &Stamp) -> std::io::Result<()> {
+    fs::create_dir_all(state_dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(state_dir)?;
+    serde_json::to_writer(&mut file, stamp)?;
+    file.persist(state_dir.join(STAMP_FILE))?;
+    Ok(())
+}
+
+/// Run `command` with `sh -c` in its own process group, output merged and kept bounded.
+/// Ok(exit code, last lines) when it ended; Err(last lines) when it ran out of time.
+async fn run_to_end(
+    dir: &Path,
+    command: &str,
+    timeout: Duration,
+) -> Result<(Option<i32>, Vec<String>), Vec<String>> {
+    let spawned = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 2>&1\n{command}"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(error) => return Ok((None, vec![format!("could not start sh: {error}")])),
+    };
+    let log = Arc::new(Mutex::new(LogBuffer::default()));
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let reader = tokio::spawn(log_buffer::drain(stdout, Arc::clone(&log)));
+    // The build's own children (pip, npm workers) go with it, also when interrupted.
+    let guard = child.id().map(|id| platform::GroupGuard(id as i32));
+    let waited = tokio::time::timeout(timeout, child.wait()).await;
+    drop(guard);
+    let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;
+    let lines = log.lock().expect("log lock").tail(SHOWN_LINES);
+    match waited {
+        Ok(Ok(status)) => Ok((status.code(), lines)),
+        Ok(Err(error)) => Ok((None, vec![format!("could not wait for the build: {error}")])),
+        Err(_) => {
+            let _ = child.kill().await;
+            Err(lines)
+        }
+    }
+}
+
+/// The first program a shell command needs that is not installed, if any.
+pub fn missing_tool(command: &str) -> Option<Problem> {
+    const BUILTINS: [&str; 12] = [
+        "cd", "export", "exec", "echo", "true", "false", "test", "[", "set", ".", "source", "env",
+    ];
+    command
+        .split(['&', '|', ';', '\n'])
+        .filter_map(|segment| segment.split_whitespace().find(|word| !word.contains('=')))
+        .filter(|program| !program.contains('/') && !BUILTINS.contains(program))
+        .find(|program| !on_path(program))
+        .map(|tool| Problem::MissingTool {
+            tool: tool.to_string(),
+            advice: install_advice(tool),
+        })
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            let candidate = dir.join(program);
+            fs::metadata(&candidate).is_ok_and(|meta| meta.is_file())
+        })
+    })
+}
+
+fn install_advice(tool: &str) -> String {
+    match tool {
+        "python3" | "python" | "pip" | "pip3" => {
+            "Install Python 3 from https://www.python.org/downloads/ (on Debian or Ubuntu: \
+             sudo apt install python3 python3-venv), then run learn check again."
+                .to_string()
+        }
+        "node" | "npm" | "npx" => {
+            "Install Node.js 20 or newer from https://nodejs.org/ (it comes with npm), \
+                                   then run learn check again."
+                .to_string()
+        }
+        other => format!("Install `{other}` or add it to your PATH, then run learn check again."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_missing_programs_in_compound_commands() {
+        assert!(missing_tool("sh -c true && ls").is_none());
+        assert!(missing_tool(".venv/bin/python app.py").is_none());
+        let Some(Problem::MissingTool { tool, advice }) =
+            missing_tool("FOO=1 sh -c true && definitely-not-installed-tool --version")
+        else {
+            panic!("expected a missing tool");
+        };
+        assert_eq!(tool, "definitely-not-installed-tool");
+        assert!(advice.contains("add it to your PATH"));
+    }
+}

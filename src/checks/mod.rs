@@ -1,0 +1,324 @@
+//! Running the hidden checks against a started server. Produces the result model and
+//! knows nothing about terminals.
+
+mod diff;
+mod generate;
+mod http;
+mod predicate;
+mod query;
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::course::checks::{Body, Check, Predicate, Request, Step};
+use crate::course::template::{self, Scope, Template};
+use crate::result::{
+    AssertionResult, CaptureRecord, CheckResult, CheckStatus, Exchange, StepResult,
+};
+use crate::server::Supervisor;
+use generate::Generator;
+
+pub use diff::show as show_value;
+
+/// Server lines kept with a failed check.
+const SERVER_LINES_PER_CHECK: usize = 12;
+
+pub struct Options {
+    pub seed: u64,
+    pub request_timeout: Duration,
+    /// Run only this check and the checks it requires.
+    pub only: Option<String>,
+}
+
+/// The checks `only` selects: it and, transitively, what it requires. `None` selects all.
+pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Check>, String> {
+    let Some(only) = only else {
+        return Ok(checks.iter().collect());
+    };
+    if !checks.iter().any(|check| check.id == only) {
+        let ids = checks.iter().map(|check| check.id.as_str());
+        return Err(match crate::suggest::closest(only, ids) {
+            Some(best) => format!("this exercise has no check `{only}`. Did you mean `{best}`?"),
+            None => format!("this exercise has no check `{only}`; the report lists their ids"),
+        });
+    }
+    let mut wanted = HashSet::from([only.to_string()]);
+    for check in checks.iter().rev() {
+        if wanted.contains(&check.id) {
+            wanted.extend(check.requires.iter().cloned());
+        }
+    }
+    Ok(checks
+        .iter()
+        .filter(|check| wanted.contains(&check.id))
+        .collect())
+}
+
+/// Run `checks` in order against `server`; state (captures) carries from one to the next.
+pub async fn run(
+    checks: &[&Check],
+    server: &mut Supervisor,
+    options: &Options,
+) -> Vec<CheckResult> {
+    let client = http::Client::new(server.port(), options.request_timeout);
+    let mut state = State {
+        vars: BTreeMap::new(),
+        generator: Generator::new(options.seed),
+    };
+    let mut passed = HashSet::new();
+    let mut results = Vec::new();
+    for check in checks {
+        let needs: Vec<String> = check
+            .requires
+            .iter()
+            .filter(|id| !passed.contains(*id))
+            .cloned()
+            .collect();
+        let mut result = CheckResult {
+            id: check.id.clone(),
+            title: check.title.clone(),
+            status: CheckStatus::Skipped,
+            points: 0.0,
+            max_points: check.points,
+            duration_ms: 0,
+            needs,
+            failure: None,
+            hint: None,
+            steps: Vec::new(),
+            server_lines: Vec::new(),
+        };
+        if result.needs.is_empty() {
+            let mark = server.log().lock().expect("log lock").total();
+            let started = Instant::now();
+            let failure = run_check(check, &client, &mut state, server, &mut result.steps).await;
+            result.duration_ms = started.elapsed().as_millis() as u64;
+            match failure {
+                None => {
+                    result.status = CheckStatus::Passed;
+                    result.points = check.points;
+                    passed.insert(check.id.clone());
+                }
+                Some(failure) => {
+                    // Give the server a moment to print what went wrong (a traceback).
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    result.status = CheckStatus::Failed;
+                    result.failure = Some(failure);
+                    result.hint = check.hints.first().cloned();
+                    result.server_lines = server
+                        .log()
+                        .lock()
+                        .expect("log lock")
+                        .since(mark, SERVER_LINES_PER_CHECK);
+                }
+            }
+        }
+        results.push(result);
+    }
+    results
+}
+
+struct State {
+    vars: BTreeMap<String, Value>,
+    generator: Generator,
+}
+
+impl Scope for State {
+    fn lookup(&mut self, name: &str) -> Result<Value, String> {
+        if let Some(value) = self.generator.make(name) {
+            return Ok(value);
+        }
+        self.vars.get(name).cloned().ok_or_else(|| {
+            format!("`{{{{{name}}}}}` has no value: the earlier step that captures it did not pass")
+        })
+    }
+}
+
+/// Run one check's steps, recording each; the failure, if any, in one sentence.
+async fn run_check(
+    check: &Check,
+    client: &http::Client,
+    state: &mut State,
+    server: &mut Supervisor,
+    steps: &mut Vec<StepResult>,
+) -> Option<String> {
+    for (name, template) in &check.lets {
+        match template.render_value(state) {
+            Ok(value) => {
+                state.vars.insert(name.clone(), value);
+            }
+            Err(error) => return Some(error),
+        }
+    }
+    for step in &check.steps {
+        match step {
+            Step::Sleep(duration) => {
+                tokio::time::sleep(*duration).await;
+                steps.push(StepResult::Sleep {
+                    ms: duration.as_millis() as u64,
+                });
+            }
+            Step::Request(request) => {
+                let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
+                for _ in 0..request.repeat {
+                    let (exchange, failure) = send(request, client, state, server).await;
+                    let exchange = match exchange {
+                        Some(exchange) => exchange,
+                        None => return failure,
+                    };
+                    for (values, capture) in captured.iter_mut().zip(&exchange.captures) {
+                        values.push(capture.value.clone());
+                    }
+                    steps.push(StepResult::Request(Box::new(exchange)));
+                    if failure.is_some() {
+                        return failure;
+                    }
+                }
+                for ((name, _), mut values) in request.capture.iter().zip(captured) {
+                    let value = if request.repeat == 1 {
+                        values.remove(0)
+                    } else {
+                        Value::Array(values)
+                    };
+                    state.vars.insert(name.clone(), value);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Send one request and judge its response: the exchange (if a request could be made)
+/// and the failure, if any.
+async fn send(
+    request: &Request,
+    client: &http::Client,
+    state: &mut State,
+    server: &mut Supervisor,
+) -> (Option<Exchange>, Option<String>) {
+    let outgoing = match render(request, state) {
+        Ok(outgoing) => outgoing,
+        Err(error) => return (None, Some(error)),
+    };
+    let summary = format!("{} {}", outgoing.method, outgoing.path);
+    let (record, response) = client.send(outgoing).await;
+    let mut exchange = Exchange {
+        request: record,
+        response: None,
+        error: None,
+        assertions: Vec::new(),
+        captures: Vec::new(),
+    };
+    let response = match response {
+        Ok(response) => response,
+        Err(error) => {
+            let error = match server.exit_status() {
+                Some(status) => format!("the server stopped ({status}) while answering {summary}"),
+                None => format!("{summary}: {error}"),
+            };
+            exchange.error = Some(error.clone());
+            return (Some(exchange), Some(error));
+        }
+    };
+    exchange.response = Some(response.record());
+    let mut failure = None;
+    for assertion in &request.expect {
+        let found = query::evaluate(&assertion.query, &response, &state.vars);
+        let root = query::root(&assertion.query);
+        for predicate in &assertion.predicates {
+            let rendered = render_predicate(predicate, state);
+            let outcome = match (&found, &rendered) {
+                (_, Err(error)) => Err(error.clone()),
+                (Err(error), _) => Err(error.clone()),
+                (Ok(value), Ok(rendered)) => predicate::evaluate(rendered, value.as_ref(), root),
+            };
+            let shown = rendered.as_ref().unwrap_or(predicate).to_string();
+            let query = assertion.query.to_string();
+            if let Err(message) = &outcome {
+                failure.get_or_insert_with(|| format!("{summary}: {query} {shown} — {message}"));
+            }
+            exchange.assertions.push(AssertionResult {
+                query,
+                predicate: shown,
+                passed: outcome.is_ok(),
+                actual: found.as_ref().ok().cloned().flatten(),
+                message: outcome.err(),
+            });
+        }
+    }
+    if failure.is_none() {
+        for (name, query) in &request.capture {
+            match query::evaluate(query, &response, &state.vars) {
+                Ok(Some(value)) => exchange.captures.push(CaptureRecord {
+                    name: name.clone(),
+                    value,
+                }),
+                Ok(None) => {
+                    failure = Some(format!(
+                        "could not read `{query}` from the response to {summary}: it is missing"
+                    ));
+                    break;
+                }
+                Err(error) => {
+                    failure = Some(format!(
+                        "could not read `{query}` from the response to {summary}: {error}"
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    (Some(exchange), failure)
+}
+
+/// Fill the templates of a request step.
+fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String> {
+    let pairs =
+        |list: &[(String, Template)], state: &mut State| -> Result<Vec<(String, String)>, String> {
+            list.iter()
+                .map(|(name, value)| Ok((name.clone(), value.render_text(state)?)))
+                .collect()
+        };
+    let mut headers = pairs(&request.headers, state)?;
+    let body = match &request.body {
+        Body::Empty => None,
+        Body::Raw(template) => Some(template.render_text(state)?),
+        Body::Json(value) => {
+            if !headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            {
+                headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            }
+            Some(template::render_json(value, state)?.to_string())
+        }
+    };
+    Ok(http::Outgoing {
+        method: request.method.clone(),
+        path: request.path.render_text(state)?,
+        query: pairs(&request.query, state)?,
+        headers,
+        body,
+    })
+}
+
+fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicate, String> {
+    let mut value = |value: &Value| template::render_json(value, state);
+    Ok(match predicate {
+        Predicate::Equals { expected, strict } => Predicate::Equals {
+            expected: value(expected)?,
+            strict: *strict,
+        },
+        Predicate::NotEquals { expected, strict } => Predicate::NotEquals {
+            expected: value(expected)?,
+            strict: *strict,
+        },
+        Predicate::Contains(expected) => Predicate::Contains(value(expected)?),
+        Predicate::NotContains(expected) => Predicate::NotContains(value(expected)?),
+        Predicate::OneOf(options) => {
+            Predicate::OneOf(options.iter().map(value).collect::<Result<_, _>>()?)
+        }
+        other => other.clone(),
+    })
+}

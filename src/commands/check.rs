@@ -1,0 +1,211 @@
+//! `learn check`: workspace → build → server → checks → report → progress.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use colored::Colorize;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::build;
+use crate::checks::{self, Options};
+use crate::cli::Format;
+use crate::course::{Course, Exercise};
+use crate::log_buffer::Log;
+use crate::progress::{self, Progress};
+use crate::report;
+use crate::result::{
+    BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
+};
+use crate::server::{Launch, Supervisor};
+use crate::workspace::Workspace;
+
+/// Exit code when `learn` is interrupted (128 + SIGINT), as shells expect.
+const INTERRUPTED: u8 = 130;
+const SERVER_LOG_LINES: usize = 40;
+
+pub fn check(
+    path: &Path,
+    only: Option<&str>,
+    format: Format,
+    seed: Option<u64>,
+    start_timeout: Option<Duration>,
+) -> Result<u8> {
+    let course = Course::embedded()?;
+    let workspace = Workspace::find(path)?;
+    let exercise = course
+        .exercise(&workspace.config.exercise)
+        .with_context(|| {
+            format!(
+                "{} names an exercise this version of learn does not have",
+                workspace.root.join("learn.toml").display()
+            )
+        })?;
+    let checks = exercise.checks()?;
+    let selected = checks::select(&checks, only).map_err(anyhow::Error::msg)?;
+    let options = Options {
+        seed: seed.unwrap_or_else(rand::random),
+        request_timeout: exercise.timeouts.request,
+        only: only.map(str::to_string),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        tokio::select! {
+            report = pipeline(&workspace, exercise, &selected, &options, start_timeout) => Some(report),
+            _ = interrupted() => None,
+        }
+    });
+    // Dropping the pipeline above killed the server's process group, if it was running.
+    let Some(report) = report else {
+        eprintln!("\nInterrupted: your server was stopped.");
+        return Ok(INTERRUPTED);
+    };
+    match format {
+        Format::Human => print!("{}", report::human::render(&report)),
+        Format::Json => println!("{}", report::json(&report)),
+    }
+    if options.only.is_none() {
+        save_progress(&report, &workspace.root);
+    }
+    Ok(report.outcome.exit_code())
+}
+
+async fn interrupted() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => {},
+        _ = term.recv() => {},
+    }
+}
+
+async fn pipeline(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    selected: &[&crate::course::Check],
+    options: &Options,
+    start_timeout: Option<Duration>,
+) -> RunReport {
+    let started = Instant::now();
+    let mut report = RunReport {
+        schema_version: SCHEMA_VERSION,
+        learn_version: env!("CARGO_PKG_VERSION"),
+        exercise: exercise.id.clone(),
+        exercise_title: exercise.title.clone(),
+        track: workspace.config.track.clone(),
+        run_command: workspace.config.run.clone(),
+        seed: options.seed,
+        outcome: Outcome::Failed,
+        summary: Summary::default(),
+        build: BuildRecord::default(),
+        problem: None,
+        checks: Vec::new(),
+        server_log: Vec::new(),
+        duration_ms: 0,
+    };
+    let building = spinner(&format!("building ({})", workspace.config.build));
+    let built = build::build(workspace, exercise.timeouts.build).await;
+    building.finish_and_clear();
+    match built {
+        Ok(record) => report.build = record,
+        Err(problem) => {
+            return finish(
+                report,
+                started,
+                Outcome::BuildFailed,
+                Some(problem),
+                Vec::new(),
+            );
+        }
+    }
+    let log = Log::default();
+    let launch = Launch {
+        dir: &workspace.root,
+        command: &workspace.config.run,
+        env: &exercise.env,
+        start_timeout: start_timeout.unwrap_or(exercise.timeouts.start),
+    };
+    let starting = spinner("starting your server");
+    let started_server = Supervisor::start(&launch, Arc::clone(&log)).await;
+    starting.finish_and_clear();
+    let mut server = match started_server {
+        Ok(server) => server,
+        Err(problem) => {
+            report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);
+            return finish(
+                report,
+                started,
+                Outcome::ServerFailed,
+                Some(problem),
+                Vec::new(),
+            );
+        }
+    };
+    let results = checks::run(selected, &mut server, options).await;
+    server.stop().await;
+    report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);
+    let outcome = if results
+        .iter()
+        .all(|check| check.status == crate::result::CheckStatus::Passed)
+    {
+        Outcome::Passed
+    } else {
+        Outcome::Failed
+    };
+    finish(report, started, outcome, None, results)
+}
+
+fn finish(
+    mut report: RunReport,
+    started: Instant,
+    outcome: Outcome,
+    problem: Option<Problem>,
+    checks: Vec<CheckResult>,
+) -> RunReport {
+    report.outcome = outcome;
+    report.problem = problem;
+    report.summary = Summary::of(&checks);
+    report.checks = checks;
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    report
+}
+
+/// A spinner with elapsed time on a terminal; nothing at all otherwise.
+fn spinner(message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::new_spinner().with_message(message.to_string());
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
+    );
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    spinner
+}
+
+fn save_progress(report: &RunReport, workspace: &Path) {
+    let saved = progress::data_dir().and_then(|dir| {
+        let (mut progress, warning) = Progress::load(&dir);
+        if let Some(warning) = warning {
+            eprintln!("{} {warning}", "warning:".yellow());
+        }
+        progress.record(report, workspace);
+        progress.save(&dir)
+    });
+    if let Err(error) = saved {
+        eprintln!(
+            "{} your progress was not saved: {error:#}",
+            "warning:".yellow()
+        );
+    }
+}

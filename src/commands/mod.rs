@@ -1,0 +1,151 @@
+//! What each command does, composed from the pipeline's modules.
+
+mod check;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use colored::Colorize;
+
+use crate::cli::{Cli, Command};
+use crate::course::Course;
+use crate::progress::{self, Progress};
+use crate::workspace;
+
+pub use check::check;
+
+/// Run the command; the exit code on success (0, or a check verdict of 1, 3 or 4).
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::List => list().map(|()| 0),
+        Command::Show { id } => show(&id).map(|()| 0),
+        Command::Start {
+            id,
+            lang,
+            dir,
+            force,
+        } => start(&id, &lang, dir, force).map(|()| 0),
+        Command::Check {
+            path,
+            only,
+            format,
+            seed,
+            start_timeout,
+        } => check(
+            &path,
+            only.as_deref(),
+            format,
+            seed,
+            start_timeout.map(Duration::from_secs),
+        ),
+    }
+}
+
+fn list() -> Result<()> {
+    let course = Course::embedded()?;
+    let (progress, warning) = Progress::load(&progress::data_dir()?);
+    if let Some(warning) = warning {
+        eprintln!("{} {warning}", "warning:".yellow());
+    }
+    println!("{}\n", "The backend roadmap".bold());
+    let width = course
+        .exercises
+        .iter()
+        .map(|exercise| exercise.id.len())
+        .max()
+        .unwrap_or(0);
+    for stage in &course.stages {
+        let note = match (stage.exercises.is_empty(), stage.reading) {
+            (true, true) => "reading stage",
+            (true, false) => "exercises coming soon",
+            (false, _) => "",
+        };
+        println!(
+            "{:>2}  {}  {}",
+            stage.number,
+            stage.title.bold(),
+            note.dimmed()
+        );
+        println!("    {}", stage.about.dimmed());
+        for id in &stage.exercises {
+            let exercise = course.exercise(id)?;
+            let status = match progress.exercises.get(id) {
+                Some(done) if done.completed => format!("{} done ({})", "✓".green(), done.track),
+                Some(partial) => format!(
+                    "{}/{} checks passing ({})",
+                    partial.passed, partial.total, partial.track
+                ),
+                None => "not started".dimmed().to_string(),
+            };
+            println!("      {:<width$}  {:<34} {status}", id, exercise.title);
+        }
+    }
+    let next = course.exercises.iter().find(|exercise| {
+        !progress
+            .exercises
+            .get(&exercise.id)
+            .is_some_and(|p| p.completed)
+    });
+    if let Some(next) = next {
+        println!("\nNext up: learn start {}", next.id);
+    }
+    Ok(())
+}
+
+fn show(id: &str) -> Result<()> {
+    let course = Course::embedded()?;
+    let exercise = course.exercise(id)?;
+    let stage = course
+        .stages
+        .iter()
+        .find(|stage| stage.number == exercise.stage);
+    println!(
+        "{}  ({} · stage {}: {})",
+        exercise.title.bold(),
+        exercise.id,
+        exercise.stage,
+        stage.map_or("", |s| s.title.as_str())
+    );
+    println!("{}\n", exercise.summary);
+    println!(
+        "Tracks: {}   (learn start {} --lang {})",
+        exercise.tracks.join(", "),
+        exercise.id,
+        exercise.tracks[0]
+    );
+    let mut env = vec![
+        "PORT (the port to listen on)".to_string(),
+        "TZ=UTC".to_string(),
+        "LANG=C.UTF-8".to_string(),
+    ];
+    env.extend(
+        exercise
+            .env
+            .iter()
+            .map(|(name, value)| format!("{name}={value}")),
+    );
+    println!("Your server gets: {}\n", env.join(", "));
+    println!("{}", exercise.readme.trim_end());
+    Ok(())
+}
+
+fn start(id: &str, lang: &str, dir: Option<PathBuf>, force: bool) -> Result<()> {
+    let course = Course::embedded()?;
+    let exercise = course.exercise(id)?;
+    let track = exercise.track(lang)?;
+    let dir = dir.unwrap_or_else(|| PathBuf::from(id));
+    workspace::create(exercise, track, &dir, force)?;
+    println!(
+        "Started {} ({track}) in {}\n",
+        exercise.id.bold(),
+        dir.display()
+    );
+    println!("  cd {}", dir.display());
+    println!("  learn check\n");
+    println!(
+        "The task is in {}. Your code goes where the TODO comments are.",
+        dir.join("README.md").display()
+    );
+    Ok(())
+}

@@ -1,0 +1,832 @@
+//! The hidden checks of an exercise: the model, and its parser from `checks.toml`.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::time::Duration;
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json_path::JsonPath;
+use toml::Spanned;
+
+use super::source_error::SourceError;
+use super::template::{self, Template};
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub points: f64,
+    pub hints: Vec<String>,
+    pub requires: Vec<String>,
+    /// Values bound once when the check starts, in file order.
+    pub lets: Vec<(String, Template)>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Step {
+    Request(Box<Request>),
+    Sleep(Duration),
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: Template,
+    pub query: Vec<(String, Template)>,
+    pub headers: Vec<(String, Template)>,
+    pub body: Body,
+    pub repeat: u32,
+    pub expect: Vec<Assertion>,
+    pub capture: Vec<(String, Query)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Empty,
+    /// Sent as JSON, with `Content-Type: application/json`; strings are templates.
+    Json(Value),
+    Raw(Template),
+}
+
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    pub query: Query,
+    pub predicates: Vec<Predicate>,
+}
+
+/// What part of a response (or of the captured values) an assertion or capture reads.
+#[derive(Debug, Clone)]
+pub enum Query {
+    Status,
+    Header(String),
+    Json {
+        path: JsonPath,
+        source: String,
+        singular: bool,
+    },
+    Body,
+    Sha256,
+    Duration,
+    Var(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+/// Expected values are JSON whose strings may hold templates; they are filled at run time.
+#[derive(Debug, Clone)]
+pub enum Predicate {
+    Equals { expected: Value, strict: bool },
+    NotEquals { expected: Value, strict: bool },
+    Contains(Value),
+    NotContains(Value),
+    Matches(Regex),
+    Exists,
+    Absent,
+    Type(JsonType),
+    Length(u64),
+    Gt(f64),
+    Gte(f64),
+    Lt(f64),
+    Lte(f64),
+    OneOf(Vec<Value>),
+    IsUuid,
+    IsIsoDate,
+    Unique,
+}
+
+impl Query {
+    pub fn parse(text: &str) -> Result<Query, String> {
+        let text = text.trim();
+        let (word, argument) = match text.split_once(char::is_whitespace) {
+            Some((word, rest)) => (word, Some(rest.trim())),
+            None => (text, None),
+        };
+        let query = match (word, argument) {
+            ("status", None) => Query::Status,
+            ("body", None) => Query::Body,
+            ("sha256", None) => Query::Sha256,
+            ("duration", None) => Query::Duration,
+            ("header", Some(name)) => Query::Header(name.to_string()),
+            ("var", Some(name)) => Query::Var(name.to_string()),
+            ("json", Some(path)) => Query::Json {
+                path: JsonPath::parse(path)
+                    .map_err(|error| format!("`{path}` is not a valid JSONPath: {error}"))?,
+                source: path.to_string(),
+                singular: is_singular(path),
+            },
+            ("header" | "var" | "json", None) => {
+                return Err(format!("`{word}` needs an argument, like `{word} NAME`"));
+            }
+            _ => {
+                return Err(format!(
+                    "unknown query `{text}`; expected status, header NAME, json PATH, body, sha256, duration or var NAME"
+                ));
+            }
+        };
+        Ok(query)
+    }
+}
+
+/// A JSONPath selects at most one node when it has no wildcard, descendant, slice,
+/// filter or union (RFC 9535's singular queries); such a path yields its value, not a list.
+fn is_singular(path: &str) -> bool {
+    let mut quote = None;
+    let mut previous = ' ';
+    for c in path.chars() {
+        match quote {
+            Some(q) if c == q && previous != '\\' => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if matches!(c, '*' | '?' | ':' | ',') => return false,
+            None if c == '.' && previous == '.' => return false,
+            None => {}
+        }
+        previous = c;
+    }
+    true
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Query::Status => write!(f, "status"),
+            Query::Header(name) => write!(f, "header {name}"),
+            Query::Json { source, .. } => write!(f, "json {source}"),
+            Query::Body => write!(f, "body"),
+            Query::Sha256 => write!(f, "sha256"),
+            Query::Duration => write!(f, "duration"),
+            Query::Var(name) => write!(f, "var {name}"),
+        }
+    }
+}
+
+impl JsonType {
+    fn parse(name: &str) -> Option<JsonType> {
+        Some(match name {
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" => JsonType::Boolean,
+            "array" => JsonType::Array,
+            "object" => JsonType::Object,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+            JsonType::Null => "null",
+        }
+    }
+}
+
+impl fmt::Display for Predicate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let strictly = |strict: &bool| if *strict { " (strictly)" } else { "" };
+        match self {
+            Predicate::Equals { expected, strict } => {
+                write!(f, "equals {expected}{}", strictly(strict))
+            }
+            Predicate::NotEquals { expected, strict } => {
+                write!(f, "does not equal {expected}{}", strictly(strict))
+            }
+            Predicate::Contains(value) => write!(f, "contains {value}"),
+            Predicate::NotContains(value) => write!(f, "does not contain {value}"),
+            Predicate::Matches(regex) => write!(f, "matches /{regex}/"),
+            Predicate::Exists => write!(f, "exists"),
+            Predicate::Absent => write!(f, "is absent"),
+            Predicate::Type(kind) => write!(f, "is of type {}", kind.name()),
+            Predicate::Length(length) => write!(f, "has length {length}"),
+            Predicate::Gt(n) => write!(f, "is greater than {n}"),
+            Predicate::Gte(n) => write!(f, "is at least {n}"),
+            Predicate::Lt(n) => write!(f, "is less than {n}"),
+            Predicate::Lte(n) => write!(f, "is at most {n}"),
+            Predicate::OneOf(values) => write!(f, "is one of {}", Value::Array(values.clone())),
+            Predicate::IsUuid => write!(f, "is a UUID"),
+            Predicate::IsIsoDate => write!(f, "is an ISO 8601 date"),
+            Predicate::Unique => write!(f, "has no duplicates"),
+        }
+    }
+}
+
+// ---- parsing ------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    check: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    points: Option<f64>,
+    #[serde(default)]
+    hints: Vec<String>,
+    #[serde(default)]
+    requires: Vec<Spanned<String>>,
+    #[serde(default, rename = "let")]
+    lets: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    step: Vec<Spanned<RawStep>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    method: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
+    query: Option<Spanned<toml::Table>>,
+    headers: Option<Spanned<toml::Table>>,
+    json: Option<Spanned<toml::Value>>,
+    body: Option<Spanned<String>>,
+    repeat: Option<Spanned<u32>>,
+    #[serde(default)]
+    expect: Vec<Spanned<RawAssertion>>,
+    capture: Option<Spanned<toml::Table>>,
+    sleep_ms: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssertion {
+    query: Spanned<String>,
+    equals: Option<Spanned<toml::Value>>,
+    not_equals: Option<Spanned<toml::Value>>,
+    strict: Option<bool>,
+    contains: Option<Spanned<toml::Value>>,
+    not_contains: Option<Spanned<toml::Value>>,
+    matches: Option<Spanned<String>>,
+    exists: Option<bool>,
+    absent: Option<bool>,
+    #[serde(rename = "type")]
+    kind: Option<Spanned<String>>,
+    length: Option<u64>,
+    gt: Option<f64>,
+    gte: Option<f64>,
+    lt: Option<f64>,
+    lte: Option<f64>,
+    one_of: Option<Spanned<Vec<toml::Value>>>,
+    is_uuid: Option<bool>,
+    is_iso_date: Option<bool>,
+    unique: Option<bool>,
+}
+
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// Parse and validate a checks file; every mistake points at its file:line:col.
+pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
+    let raw: RawFile =
+        toml::from_str(source).map_err(|error| SourceError::from_toml(file, source, &error))?;
+    let mut parser = Parser {
+        file,
+        source,
+        defined: template::BUILTINS
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
+        ids: Vec::new(),
+    };
+    if raw.check.is_empty() {
+        return Err(parser.error(0..0, "no checks: add at least one [[check]] table"));
+    }
+    raw.check
+        .into_iter()
+        .map(|check| parser.check(check))
+        .collect()
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    source: &'a str,
+    /// Template names bound so far, in file order.
+    defined: HashSet<String>,
+    ids: Vec<String>,
+}
+
+impl Parser<'_> {
+    fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> SourceError {
+        SourceError::new(self.file, self.source, span, message)
+    }
+
+    fn check(&mut self, raw: Spanned<RawCheck>) -> Result<Check, SourceError> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let id = raw.id.get_ref().clone();
+        let id_valid = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_valid {
+            return Err(self.error(
+                raw.id.span(),
+                "a check id uses lowercase letters, digits and -",
+            ));
+        }
+        if self.ids.contains(&id) {
+            return Err(self.error(raw.id.span(), format!("check id `{id}` is used twice")));
+        }
+        let mut requires = Vec::new();
+        for needed in &raw.requires {
+            let name = needed.get_ref();
+            if !self.ids.contains(name) {
+                let hint = match crate::suggest::closest(name, self.ids.iter().map(String::as_str))
+                {
+                    Some(best) => format!(" (did you mean `{best}`?)"),
+                    None => String::new(),
+                };
+                return Err(self.error(
+                    needed.span(),
+                    format!("`{name}` is not an earlier check; `requires` names checks above this one{hint}"),
+                ));
+            }
+            requires.push(name.clone());
+        }
+        let points = raw.points.unwrap_or(1.0);
+        if !(points.is_finite() && points >= 0.0) {
+            return Err(self.error(span.clone(), "points must be a number of 0 or more"));
+        }
+        let mut lets = Vec::new();
+        if let Some(table) = &raw.lets {
+            for (name, value) in table.get_ref() {
+                let text = value.as_str().ok_or_else(|| {
+                    self.error(table.span(), format!("`let.{name}` must be a string"))
+                })?;
+                let template = self.template(text, table.span())?;
+                lets.push((name.clone(), template));
+            }
+            for (name, _) in &lets {
+                self.defined.insert(name.clone());
+            }
+        }
+        if raw.step.is_empty() {
+            return Err(self.error(raw.id.span(), format!("check `{id}` has no [[check.step]]")));
+        }
+        let steps = raw
+            .step
+            .into_iter()
+            .map(|step| self.step(step))
+            .collect::<Result<_, _>>()?;
+        self.ids.push(id.clone());
+        Ok(Check {
+            id,
+            title: raw.title,
+            points,
+            hints: raw.hints,
+            requires,
+            lets,
+            steps,
+        })
+    }
+
+    fn step(&mut self, raw: Spanned<RawStep>) -> Result<Step, SourceError> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        if let Some(sleep) = &raw.sleep_ms {
+            let request_keys = raw.method.is_some()
+                || raw.path.is_some()
+                || raw.json.is_some()
+                || raw.body.is_some()
+                || !raw.expect.is_empty()
+                || raw.capture.is_some();
+            if request_keys {
+                return Err(self.error(sleep.span(), "a sleep step cannot also send a request"));
+            }
+            return Ok(Step::Sleep(Duration::from_millis(*sleep.get_ref())));
+        }
+        let (Some(method), Some(path)) = (raw.method, raw.path) else {
+            return Err(self.error(
+                span,
+                "a step needs `method` and `path` (a request) or `sleep_ms`",
+            ));
+        };
+        if !METHODS.contains(&method.get_ref().as_str()) {
+            return Err(self.error(
+                method.span(),
+                format!(
+                    "unknown method `{}`; expected one of {}",
+                    method.get_ref(),
+                    METHODS.join(", ")
+                ),
+            ));
+        }
+        let path_template = self.template(path.get_ref(), path.span())?;
+        let query = self.template_table(raw.query.as_ref())?;
+        let headers = self.template_table(raw.headers.as_ref())?;
+        let body = match (raw.json, raw.body) {
+            (Some(_), Some(body)) => {
+                return Err(self.error(
+                    body.span(),
+                    "a step sends either `json` or `body`, not both",
+                ));
+            }
+            (Some(json), None) => {
+                let span = json.span();
+                let value = to_json(json.into_inner());
+                self.json_templates(&value, span)?;
+                Body::Json(value)
+            }
+            (None, Some(body)) => Body::Raw(self.template(body.get_ref(), body.span())?),
+            (None, None) => Body::Empty,
+        };
+        let repeat = match raw.repeat {
+            Some(repeat) if *repeat.get_ref() == 0 => {
+                return Err(self.error(repeat.span(), "repeat must be 1 or more"));
+            }
+            Some(repeat) => repeat.into_inner(),
+            None => 1,
+        };
+        let expect = raw
+            .expect
+            .into_iter()
+            .map(|assertion| self.assertion(assertion))
+            .collect::<Result<_, _>>()?;
+        let mut capture = Vec::new();
+        if let Some(table) = &raw.capture {
+            for (name, value) in table.get_ref() {
+                let text = value.as_str().ok_or_else(|| {
+                    self.error(
+                        table.span(),
+                        format!("`capture.{name}` must be a query string"),
+                    )
+                })?;
+                let query =
+                    Query::parse(text).map_err(|message| self.error(table.span(), message))?;
+                capture.push((name.clone(), query));
+            }
+            for (name, _) in &capture {
+                self.defined.insert(name.clone());
+            }
+        }
+        Ok(Step::Request(Box::new(Request {
+            method: method.into_inner(),
+            path: path_template,
+            query,
+            headers,
+            body,
+            repeat,
+            expect,
+            capture,
+        })))
+    }
+
+    fn assertion(&self, raw: Spanned<RawAssertion>) -> Result<Assertion, SourceError> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let query = Query::parse(raw.query.get_ref())
+            .map_err(|message| self.error(raw.query.span(), message))?;
+        if let Query::Var(name) = &query {
+            self.require_defined(name, raw.query.span())?;
+        }
+        let strict = raw.strict.unwrap_or(false);
+        let mut predicates = Vec::new();
+        let value = |spanned: Spanned<toml::Value>| -> Result<Value, SourceError> {
+            let span = spanned.span();
+            let value = to_json(spanned.into_inner());
+            self.json_templates(&value, span)?;
+            Ok(value)
+        };
+        if let Some(expected) = raw.equals {
+            predicates.push(Predicate::Equals {
+                expected: value(expected)?,
+                strict,
+            });
+        }
+        if let Some(expected) = raw.not_equals {
+            predicates.push(Predicate::NotEquals {
+                expected: value(expected)?,
+                strict,
+            });
+        }
+        if let Some(expected) = raw.contains {
+            predicates.push(Predicate::Contains(value(expected)?));
+        }
+        if let Some(expected) = raw.not_contains {
+            predicates.push(Predicate::NotContains(value(expected)?));
+        }
+        if let Some(one_of) = raw.one_of {
+            let span = one_of.span();
+            let values = one_of
+                .into_inner()
+                .into_iter()
+                .map(|item| value(Spanned::new(span.clone(), item)))
+                .collect::<Result<_, _>>()?;
+            predicates.push(Predicate::OneOf(values));
+        }
+        if let Some(pattern) = raw.matches {
+            let regex = Regex::new(pattern.get_ref()).map_err(|error| {
+                self.error(
+                    pattern.span(),
+                    format!("not a valid regular expression: {error}"),
+                )
+            })?;
+            predicates.push(Predicate::Matches(regex));
+        }
+        match (raw.exists, raw.absent) {
+            (Some(true), Some(true)) | (Some(false), Some(false)) => {
+                return Err(self.error(span, "`exists` and `absent` contradict each other"));
+            }
+            (Some(true), _) | (_, Some(false)) => predicates.push(Predicate::Exists),
+            (Some(false), _) | (_, Some(true)) => predicates.push(Predicate::Absent),
+            (None, None) => {}
+        }
+        if let Some(kind) = raw.kind {
+            let parsed = JsonType::parse(kind.get_ref()).ok_or_else(|| {
+                self.error(
+                    kind.span(),
+                    format!(
+                        "unknown type `{}`; expected string, number, integer, boolean, array, object or null",
+                        kind.get_ref()
+                    ),
+                )
+            })?;
+            predicates.push(Predicate::Type(parsed));
+        }
+        let numeric = [
+            raw.length.map(Predicate::Length),
+            raw.gt.map(Predicate::Gt),
+            raw.gte.map(Predicate::Gte),
+            raw.lt.map(Predicate::Lt),
+            raw.lte.map(Predicate::Lte),
+        ];
+        predicates.extend(numeric.into_iter().flatten());
+        let flags = [
+            (raw.is_uuid, Predicate::IsUuid),
+            (raw.is_iso_date, Predicate::IsIsoDate),
+            (raw.unique, Predicate::Unique),
+        ];
+        for (flag, predicate) in flags {
+            match flag {
+                Some(true) => predicates.push(predicate),
+                Some(false) => {
+                    return Err(self.error(span, format!("`{predicate}` can only be set to true")));
+                }
+                None => {}
+            }
+        }
+        if predicates.is_empty() {
+            return Err(self.error(
+                span,
+                "this assertion has a query but nothing to check, like `equals = ...`",
+            ));
+        }
+        if raw.strict.is_some()
+            && !predicates
+                .iter()
+                .any(|p| matches!(p, Predicate::Equals { .. } | Predicate::NotEquals { .. }))
+        {
+            return Err(self.error(span, "`strict` applies only to `equals` and `not_equals`"));
+        }
+        Ok(Assertion { query, predicates })
+    }
+
+    fn template(&self, text: &str, span: std::ops::Range<usize>) -> Result<Template, SourceError> {
+        let template =
+            Template::parse(text).map_err(|message| self.error(span.clone(), message))?;
+        for name in template.vars() {
+            self.require_defined(name, span.clone())?;
+        }
+        Ok(template)
+    }
+
+    fn template_table(
+        &self,
+        table: Option<&Spanned<toml::Table>>,
+    ) -> Result<Vec<(String, Template)>, SourceError> {
+        let Some(table) = table else {
+            return Ok(Vec::new());
+        };
+        table
+            .get_ref()
+            .iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    toml::Value::String(text) => text.clone(),
+                    toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                        value.to_string()
+                    }
+                    _ => return Err(self.error(table.span(), format!("`{name}` must be a string"))),
+                };
+                Ok((name.clone(), self.template(&text, table.span())?))
+            })
+            .collect()
+    }
+
+    fn json_templates(
+        &self,
+        value: &Value,
+        span: std::ops::Range<usize>,
+    ) -> Result<(), SourceError> {
+        let mut names = Vec::new();
+        template::json_vars(value, &mut names)
+            .map_err(|message| self.error(span.clone(), message))?;
+        names
+            .iter()
+            .try_for_each(|name| self.require_defined(name, span.clone()))
+    }
+
+    fn require_defined(&self, name: &str, span: std::ops::Range<usize>) -> Result<(), SourceError> {
+        if self.defined.contains(name) {
+            return Ok(());
+        }
+        let hint = match crate::suggest::closest(name, self.defined.iter().map(String::as_str)) {
+            Some(best) => format!(" (did you mean `{best}`?)"),
+            None => String::new(),
+        };
+        Err(self.error(
+            span,
+            format!("`{{{{{name}}}}}` is not defined here: bind it with `let` or `capture` in an earlier step{hint}"),
+        ))
+    }
+}
+
+/// TOML values as JSON: the checks compare against JSON responses.
+pub fn to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text),
+        toml::Value::Integer(n) => Value::from(n),
+        toml::Value::Float(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        toml::Value::Table(table) => {
+            Value::Object(table.into_iter().map(|(k, v)| (k, to_json(v))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[check]]
+id = "create"
+title = "POST /posts creates a post"
+points = 2
+hints = ["a", "b"]
+[check.let]
+title = "Post {{random_word}}"
+[[check.step]]
+method = "POST"
+path = "/posts"
+json = { title = "{{title}}", tags = ["x"] }
+expect = [
+  { query = "status", equals = 201 },
+  { query = "json $.id", exists = true, type = "integer" },
+]
+capture = { post_id = "json $.id" }
+
+[[check]]
+id = "read"
+title = "GET /posts/{id}"
+requires = ["create"]
+[[check.step]]
+sleep_ms = 5
+[[check.step]]
+method = "GET"
+path = "/posts/{{post_id}}"
+expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
+"#;
+
+    #[test]
+    fn parses_a_well_formed_file() {
+        let checks = parse("checks.toml", GOOD).unwrap();
+        assert_eq!(checks.len(), 2);
+        assert_eq!(checks[0].points, 2.0);
+        assert_eq!(checks[1].points, 1.0);
+        assert_eq!(checks[1].requires, ["create"]);
+        assert!(matches!(checks[1].steps[0], Step::Sleep(d) if d == Duration::from_millis(5)));
+        let Step::Request(request) = &checks[0].steps[0] else {
+            panic!("a request")
+        };
+        assert_eq!(request.expect[1].predicates.len(), 2);
+        assert_eq!(request.capture[0].0, "post_id");
+    }
+
+    fn error_of(source: &str) -> SourceError {
+        parse("checks.toml", source).unwrap_err()
+    }
+
+    #[test]
+    fn an_undefined_template_points_at_its_line() {
+        let source = GOOD.replace("/posts/{{post_id}}", "/posts/{{post_idd}}");
+        let error = error_of(&source);
+        assert_eq!(error.line, 27);
+        assert!(
+            error.message.contains("`{{post_idd}}` is not defined"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.contains("did you mean `post_id`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located() {
+        let error = error_of(&GOOD.replace("equals = 201", "equal = 201"));
+        assert_eq!(error.line, 14);
+        assert!(
+            error.message.contains("did you mean `equals`"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of(&GOOD.replace("json $.id\", exists", "json $.[\", exists"));
+        assert_eq!((error.line, error.column), (15, 13));
+        assert!(
+            error.message.contains("not a valid JSONPath"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of(&GOOD.replace("\"integer\"", "\"int\""));
+        assert!(
+            error.message.contains("unknown type `int`"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of(&GOOD.replace("requires = [\"create\"]", "requires = [\"creat\"]"));
+        assert!(
+            error.message.contains("did you mean `create`"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of(&GOOD.replace("method = \"POST\"", "method = \"FETCH\""));
+        assert!(
+            error.message.contains("unknown method `FETCH`"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of("[[check]\n");
+        assert_eq!(error.line, 1);
+    }
+
+    #[test]
+    fn queries_parse_and_know_whether_they_are_singular() {
+        assert!(
+            matches!(Query::parse("header Content-Type"), Ok(Query::Header(name)) if name == "Content-Type")
+        );
+        assert!(matches!(
+            Query::parse("json $.items[0].id"),
+            Ok(Query::Json { singular: true, .. })
+        ));
+        assert!(matches!(
+            Query::parse("json $[*].id"),
+            Ok(Query::Json {
+                singular: false,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Query::parse("json $..id"),
+            Ok(Query::Json {
+                singular: false,
+                ..
+            })
+        ));
+        assert!(matches!(
+            Query::parse("json $['a*b']"),
+            Ok(Query::Json { singular: true, .. })
+        ));
+        assert!(
+            Query::parse("header")
+                .unwrap_err()
+                .contains("needs an argument")
+        );
+        assert!(
+            Query::parse("cookies")
+                .unwrap_err()
+                .contains("unknown query")
+        );
+    }
+}

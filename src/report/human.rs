@@ -1,0 +1,404 @@
+//! The report a learner reads in a terminal.
+
+use std::fmt::Write;
+
+use colored::Colorize;
+
+use crate::checks::show_value;
+use crate::result::{CheckResult, CheckStatus, Exchange, Outcome, Problem, RunReport, StepResult};
+
+/// The port the report's curl lines use: scaffolds listen there when PORT is unset.
+pub const REPRODUCE_PORT: u16 = 8000;
+const BODY_LINES: usize = 16;
+const SERVER_LINES: usize = 12;
+/// Response headers that change on every run or say nothing to a learner.
+const QUIET_HEADERS: [&str; 7] = [
+    "date",
+    "connection",
+    "keep-alive",
+    "server",
+    "x-powered-by",
+    "etag",
+    "content-length",
+];
+
+pub fn render(report: &RunReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} · {}\n", report.exercise.bold(), report.track);
+    match &report.problem {
+        Some(problem) => render_problem(&mut out, report, problem),
+        None => render_checks(&mut out, report),
+    }
+    out
+}
+
+fn render_checks(out: &mut String, report: &RunReport) {
+    let width = report
+        .checks
+        .iter()
+        .map(|check| check.id.len())
+        .max()
+        .unwrap_or(0);
+    for check in &report.checks {
+        let (mark, tail) = match check.status {
+            CheckStatus::Passed => ("✓".green(), String::new()),
+            CheckStatus::Failed => ("✗".red(), String::new()),
+            CheckStatus::Skipped => (
+                "-".dimmed(),
+                format!("  (skipped: needs {})", check.needs.join(", ")),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {mark} {:<width$}  {}{}",
+            check.id,
+            check.title,
+            tail.dimmed()
+        );
+    }
+    for check in report
+        .checks
+        .iter()
+        .filter(|check| check.status == CheckStatus::Failed)
+    {
+        render_failure(out, report, check);
+    }
+    let summary = &report.summary;
+    let _ = writeln!(out);
+    if report.outcome == Outcome::Passed {
+        let line = format!(
+            "All {} checks passed · {}/{} points. Well done!",
+            summary.checks,
+            points(summary.points),
+            points(summary.max_points)
+        );
+        let _ = writeln!(out, "{}", line.green().bold());
+    } else {
+        let mut line = format!(
+            "{} of {} checks passed, {} failed",
+            summary.passed, summary.checks, summary.failed
+        );
+        if summary.skipped > 0 {
+            let _ = write!(line, ", {} skipped", summary.skipped);
+        }
+        let _ = write!(
+            line,
+            " · {}/{} points",
+            points(summary.points),
+            points(summary.max_points)
+        );
+        let _ = writeln!(out, "{}", line.bold());
+    }
+}
+
+fn render_failure(out: &mut String, report: &RunReport, check: &CheckResult) {
+    let _ = writeln!(out, "\n{} {}: {}", "✗".red(), check.id.bold(), check.title);
+    let exchange = check.steps.iter().rev().find_map(|step| match step {
+        StepResult::Request(exchange) => Some(exchange),
+        StepResult::Sleep { .. } => None,
+    });
+    let failure = check.failure.as_deref().unwrap_or("failed");
+    let failed_assertion =
+        exchange.and_then(|exchange| exchange.assertions.iter().find(|a| !a.passed));
+    match (exchange, failed_assertion) {
+        (Some(exchange), Some(assertion)) => {
+            field(
+                out,
+                "request",
+                &format!("{} {}", exchange.request.method, exchange.request.target),
+            );
+            field(
+                out,
+                "expected",
+                &format!("{} {}", assertion.query, assertion.predicate),
+            );
+            let message = assertion.message.as_deref().unwrap_or("");
+            match &assertion.actual {
+                Some(actual) => {
+                    let shown = show_value(actual);
+                    field(out, "actual", &shown);
+                    if message != format!("got {shown}") {
+                        field(out, "detail", message);
+                    }
+                }
+                None => field(out, "actual", message),
+            }
+        }
+        (Some(exchange), None) => {
+            field(
+                out,
+                "request",
+                &format!("{} {}", exchange.request.method, exchange.request.target),
+            );
+            field(out, "problem", failure);
+        }
+        (None, _) => field(out, "problem", failure),
+    }
+    if let Some(exchange) = exchange {
+        render_response(out, exchange);
+    }
+    if !check.server_lines.is_empty() {
+        field(out, "server", &server_lines(&check.server_lines));
+    }
+    if let Some(hint) = &check.hint {
+        field(out, "hint", hint);
+    }
+    if let Some(exchange) = exchange {
+        let try_it = format!(
+            "{}\n(with your server running: PORT={REPRODUCE_PORT} {})",
+            curl(exchange),
+            report.run_command
+        );
+        field(out, "try it", &try_it);
+    }
+}
+
+fn render_response(out: &mut String, exchange: &Exchange) {
+    let Some(response) = &exchange.response else {
+        return;
+    };
+    let mut text = format!(
+        "{} {} · {} ms",
+        response.status, response.reason, response.duration_ms
+    );
+    for (name, value) in &response.headers {
+        if !QUIET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            let _ = write!(text, "\n{name}: {}", neutralise(value));
+        }
+    }
+    if !response.body.is_empty() {
+        let _ = write!(
+            text,
+            "\n{}",
+            trimmed_body(&response.body, response.body_truncated)
+        );
+    }
+    field(out, "response", &text);
+}
+
+fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
+    match problem {
+        Problem::MissingTool { tool, advice } => {
+            let _ = writeln!(
+                out,
+                "{} `{tool}` is not installed (or not on your PATH), so your code cannot be built or run.",
+                "✗".red()
+            );
+            let _ = writeln!(out, "  {advice}");
+        }
+        Problem::BuildFailed {
+            command,
+            exit_code,
+            output,
+            timed_out,
+        } => {
+            let how = match (timed_out, exit_code) {
+                (true, _) => "ran out of time".to_string(),
+                (false, Some(code)) => format!("failed (exit code {code})"),
+                (false, None) => "failed".to_string(),
+            };
+            let _ = writeln!(out, "{} The build {how}: {command}", "✗".red());
+            if !output.is_empty() {
+                let _ = writeln!(out, "{}", indent(&server_lines(output), 2));
+            }
+            let _ = writeln!(
+                out,
+                "\nFix what the output above names, then run learn check again."
+            );
+        }
+        Problem::ServerExited {
+            command,
+            exit_code,
+            signal,
+            port,
+        } => {
+            let how = match (exit_code, signal) {
+                (Some(code), _) => format!("exit code {code}"),
+                (None, Some(signal)) => format!("killed by signal {signal}"),
+                (None, None) => "it could not be started".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "{} Your server stopped before it accepted any connection ({how}).",
+                "✗".red()
+            );
+            field(out, "command", &format!("{command}   (with PORT={port})"));
+            if !report.server_log.is_empty() {
+                field(out, "server", &server_lines(&report.server_log));
+            }
+            let _ = writeln!(
+                out,
+                "\nThe server's output above usually names the file and line that failed. \
+                 Run it yourself to see more: PORT={REPRODUCE_PORT} {command}"
+            );
+        }
+        Problem::ServerNotListening {
+            command,
+            port,
+            other_ports,
+            waited_ms,
+        } => {
+            let _ = writeln!(
+                out,
+                "{} Your server did not accept connections on port {port} within {:.0} s.",
+                "✗".red(),
+                *waited_ms as f64 / 1000.0
+            );
+            field(out, "command", &format!("{command}   (with PORT={port})"));
+            let cause = match other_ports.as_slice() {
+                [] => "It did not listen on any port. Make sure it starts listening (app.run / app.listen) \
+                       on the port in the PORT environment variable."
+                    .to_string(),
+                ports => format!(
+                    "It listens on port {} instead. Read the port from the PORT environment variable.",
+                    ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let _ = writeln!(out, "  {cause}");
+            if !report.server_log.is_empty() {
+                field(out, "server", &server_lines(&report.server_log));
+            }
+        }
+    }
+}
+
+/// A labelled block: the label in a fixed column, continuation lines aligned under the value.
+fn field(out: &mut String, label: &str, value: &str) {
+    let mut lines = value.lines();
+    let first = lines.next().unwrap_or("");
+    let _ = writeln!(out, "  {:<9} {first}", label.dimmed());
+    for line in lines {
+        let _ = writeln!(out, "            {line}");
+    }
+}
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines()
+        .map(|line| format!("{pad}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The server's own words, marked as such, with escape sequences made visible.
+fn server_lines(lines: &[String]) -> String {
+    let shown = &lines[lines.len().saturating_sub(SERVER_LINES)..];
+    shown
+        .iter()
+        .map(|line| format!("│ {}", neutralise(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Text from the server, made inert: colour codes (CSI sequences) dropped, any other
+/// control character shown as an escape, never obeyed by the terminal.
+pub fn neutralise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..~.
+            while chars
+                .next_if(|c| ('\u{20}'..='\u{3f}').contains(c))
+                .is_some()
+            {}
+            if chars.next_if(|c| ('@'..='~').contains(c)).is_some() {
+                continue;
+            }
+            out.push_str("\\u{1b}[");
+        } else if c.is_control() && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn trimmed_body(body: &str, truncated: bool) -> String {
+    let pretty = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .filter(|value| value.is_object() || value.is_array())
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .unwrap_or_else(|| body.to_string());
+    let lines: Vec<&str> = pretty.lines().collect();
+    let mut shown: Vec<String> = lines
+        .iter()
+        .take(BODY_LINES)
+        .map(|line| {
+            let line = neutralise(line);
+            if line.chars().count() > 200 {
+                format!("{}…", line.chars().take(200).collect::<String>())
+            } else {
+                line
+            }
+        })
+        .collect();
+    if lines.len() > BODY_LINES {
+        shown.push(format!("… ({} more lines)", lines.len() - BODY_LINES));
+    } else if truncated {
+        shown.push("… (cut: the body was longer than learn reads)".to_string());
+    }
+    shown.join("\n")
+}
+
+/// A curl command that sends the same request to a server started by hand.
+fn curl(exchange: &Exchange) -> String {
+    let request = &exchange.request;
+    let url = if request.target.starts_with('/') {
+        format!("http://127.0.0.1:{REPRODUCE_PORT}{}", request.target)
+    } else {
+        request.target.clone()
+    };
+    let mut parts = vec!["curl -i".to_string()];
+    if request.method != "GET" {
+        parts.push(format!("-X {}", request.method));
+    }
+    parts.push(quote(&url));
+    let learn_agent = concat!("learn/", env!("CARGO_PKG_VERSION"));
+    for (name, value) in &request.headers {
+        let default =
+            (name == "User-Agent" && value == learn_agent) || (name == "Accept" && value == "*/*");
+        if !default {
+            parts.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+        }
+    }
+    if let Some(body) = &request.body {
+        parts.push(format!("--data-raw {}", quote(body)));
+    }
+    parts.join(" ")
+}
+
+/// Single-quote for a POSIX shell.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn points(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}").trim_end_matches('0').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_shown_not_obeyed() {
+        assert_eq!(neutralise("\u{1b}[31mred\u{1b}[0m\r"), "red\\r");
+        assert_eq!(neutralise("\u{1b}]0;title\u{7}"), "\\u{1b}]0;title\\u{7}");
+        assert_eq!(neutralise("\u{1b}[\u{1b}c"), "\\u{1b}[\\u{1b}c");
+        assert_eq!(server_lines(&["ok".to_string()]), "│ ok");
+    }
+
+    #[test]
+    fn quotes_for_the_shell_and_formats_points() {
+        assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(points(2.0), "2");
+        assert_eq!(points(2.5), "2.5");
+    }
+}

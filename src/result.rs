@@ -1,0 +1,200 @@
+//! The result model of one run: run → checks → steps → assertions.
+//!
+//! The engine produces it; every reporter reads it. It is also the documented JSON
+//! report (`learn check --format json`), so field names are part of the contract:
+//! bump `SCHEMA_VERSION` when one changes meaning or goes away.
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub schema_version: u32,
+    pub learn_version: &'static str,
+    pub exercise: String,
+    pub exercise_title: String,
+    pub track: String,
+    /// The workspace's run command, for reproducing a failure by hand.
+    pub run_command: String,
+    /// The seed of every generated value; `--seed` repeats a run exactly.
+    pub seed: u64,
+    pub outcome: Outcome,
+    pub summary: Summary,
+    pub build: BuildRecord,
+    /// Why no check could run, when the build or the server start failed.
+    pub problem: Option<Problem>,
+    pub checks: Vec<CheckResult>,
+    /// The last lines the server printed (stdout and stderr, interleaved).
+    pub server_log: Vec<String>,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    BuildFailed,
+    ServerFailed,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub checks: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub points: f64,
+    pub max_points: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct BuildRecord {
+    pub command: String,
+    /// True when the build inputs were unchanged since the last successful build.
+    pub skipped: bool,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// A program the build or run command needs is not installed.
+    MissingTool { tool: String, advice: String },
+    BuildFailed {
+        command: String,
+        exit_code: Option<i32>,
+        output: Vec<String>,
+        timed_out: bool,
+    },
+    /// The server process ended before it accepted a connection.
+    ServerExited {
+        command: String,
+        exit_code: Option<i32>,
+        signal: Option<i32>,
+        port: u16,
+    },
+    /// The server kept running but never accepted a connection on `port`.
+    ServerNotListening {
+        command: String,
+        port: u16,
+        other_ports: Vec<u16>,
+        waited_ms: u64,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub status: CheckStatus,
+    pub points: f64,
+    pub max_points: f64,
+    pub duration_ms: u64,
+    /// For a skipped check: the required checks that did not pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// For a failed check: one sentence on what went wrong (the last step shows where).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    pub steps: Vec<StepResult>,
+    /// What the server printed while this check ran.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub server_lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepResult {
+    Request(Box<Exchange>),
+    Sleep { ms: u64 },
+}
+
+/// One request sent and what came back.
+#[derive(Debug, Serialize)]
+pub struct Exchange {
+    pub request: RequestRecord,
+    /// Absent when no response arrived (see `error`).
+    pub response: Option<ResponseRecord>,
+    /// Why the exchange failed before any assertion could run.
+    pub error: Option<String>,
+    pub assertions: Vec<AssertionResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Path and query, as sent (the server's address is not part of it).
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseRecord {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// True when the body was longer than the runner reads, or not valid UTF-8.
+    pub body_truncated: bool,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssertionResult {
+    pub query: String,
+    pub predicate: String,
+    pub passed: bool,
+    /// The value the query found; absent when it found nothing.
+    pub actual: Option<Value>,
+    /// Why it failed, naming the JSON path where values differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaptureRecord {
+    pub name: String,
+    pub value: Value,
+}
+
+impl Outcome {
+    /// The process exit code this outcome stands for (see the README).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Passed => 0,
+            Outcome::Failed => 1,
+            Outcome::BuildFailed => 3,
+            Outcome::ServerFailed => 4,
+        }
+    }
+}
+
+impl Summary {
+    pub fn of(checks: &[CheckResult]) -> Summary {
+        let count = |status| checks.iter().filter(|check| check.status == status).count();
+        Summary {
+            checks: checks.len(),
+            passed: count(CheckStatus::Passed),
+            failed: count(CheckStatus::Failed),
+            skipped: count(CheckStatus::Skipped),
+            points: checks.iter().map(|check| check.points).sum(),
+            max_points: checks.iter().map(|check| check.max_points).sum(),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The learner's workspace: a folder with `learn.toml`, their code, and `.learn/` state.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::course::{Exercise, SourceError};
+
+pub const CONFIG_FILE: &str = "learn.toml";
+/// Where `learn` keeps per-workspace state (the build stamp). Never holds checks.
+pub const STATE_DIR: &str = ".learn";
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+/// `learn.toml`: which exercise this is, and how to build and run the learner's code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub exercise: String,
+    pub track: String,
+    #[serde(default)]
+    pub build: String,
+    #[serde(default)]
+    pub build_inputs: Vec<String>,
+    pub run: String,
+}
+
+impl Workspace {
+    /// The workspace containing `start`: the nearest folder at or above it with a `learn.toml`.
+    pub fn find(start: &Path) -> Result<Workspace> {
+        let start = fs::canonicalize(start)
+            .with_context(|| format!("cannot open the folder {}", start.display()))?;
+        let Some(root) = start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+        else {
+            bail!(
+                "no {CONFIG_FILE} in {} or any folder above it, so this is not a learn workspace.\n\
+                 Start one with `learn start <exercise>` (see `learn list`), then `cd` into it.",
+                start.display()
+            );
+        };
+        Workspace::open(root)
+    }
+
+    pub fn open(root: &Path) -> Result<Workspace> {
+        let path = root.join(CONFIG_FILE);
+        let source =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let config: Config = toml::from_str(&source).map_err(|error| {
+            SourceError::from_toml(&path.display().to_string(), &source, &error)
+        })?;
+        if config.run.trim().is_empty() {
+            bail!(
+                "{}: `run` is empty; it must start your server, like `node server.js`",
+                path.display()
+            );
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            config,
+        })
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join(STATE_DIR)
+    }
+}
+
+/// Make a new workspace for `exercise` in `dir` from the scaffold of `track`.
+/// A non-empty `dir` is left alone unless `force`; then scaffold files replace
+/// same-named files and every other file stays.
+pub fn create(exercise: &Exercise, track: &str, dir: &Path, force: bool) -> Result<()> {
+    let scaffold = exercise.scaffold(track)?;
+    let non_empty = dir.is_dir()
+        && fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_some();
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "{} exists and is a file; pick another place with --dir",
+            dir.display()
+        );
+    }
+    if non_empty && !force {
+        bail!(
+            "{} already exists and is not empty, so nothing was written.\n\
+             Pick another folder with --dir, or pass --force to add the starter files to it \
+             (files with the same names are replaced).",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let readme = (PathBuf::from("README.md"), exercise.readme.as_bytes());
+    for (relative, contents) in scaffold.files.iter().cloned().chain([readme]) {
+        let path = dir.join(&relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_workspace_from_a_subfolder() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            "exercise = \"crud-app\"\ntrack = \"node\"\nrun = \"node server.js\"\n",
+        )
+        .unwrap();
+        let nested = dir.path().join("src/routes");
+        fs::create_dir_all(&nested).unwrap();
+        let workspace = Workspace::find(&nested).unwrap();
+        assert_eq!(workspace.root, fs::canonicalize(dir.path()).unwrap());
+        assert_eq!(workspace.config.track, "node");
+        assert!(workspace.config.build_inputs.is_empty());
+    }
+
+    #[test]
+    fn a_malformed_config_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(CONFIG_FILE),
+            "exercise = \"crud-app\"\ntrak = \"node\"\n",
+        )
+        .unwrap();
+        let error = Workspace::find(dir.path()).unwrap_err();
+        let error = error
+            .downcast_ref::<SourceError>()
+            .expect("a located error");
+        assert_eq!((error.line, error.column), (2, 1));
+        assert!(
+            error.message.contains("did you mean `track`"),
+            "{}",
+            error.message
+        );
+    }
+}
