@@ -47,9 +47,6 @@ pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildReco
         record.skipped = true;
         return Ok(record);
     }
-    if let Some(problem) = missing_tool(&command) {
-        return Err(problem);
-    }
     let started = Instant::now();
     let result = run_to_end(&workspace.root, &command, timeout).await;
     record.duration_ms = started.elapsed().as_millis() as u64;
@@ -64,12 +61,14 @@ pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildReco
     );
     match result {
         Ok((Some(0), _)) => Ok(record),
-        Ok((exit_code, output)) => Err(Problem::BuildFailed {
-            command,
-            exit_code,
-            output,
-            timed_out: false,
-        }),
+        Ok((exit_code, output)) => Err(missing_tool(exit_code, &output).unwrap_or(
+            Problem::BuildFailed {
+                command,
+                exit_code,
+                output,
+                timed_out: false,
+            },
+        )),
         Err(output) => Err(Problem::BuildFailed {
             command,
             exit_code: None,
@@ -143,27 +142,26 @@ async fn run_to_end(
     }
 }
 
-/// The first program a shell command needs that is not installed, if any.
-pub fn missing_tool(command: &str) -> Option<Problem> {
-    const BUILTINS: [&str; 12] = [
-        "cd", "export", "exec", "echo", "true", "false", "test", "[", "set", ".", "source", "env",
-    ];
-    command
-        .split(['&', '|', ';', '\n'])
-        .filter_map(|segment| segment.split_whitespace().find(|word| !word.contains('=')))
-        .filter(|program| !program.contains('/') && !BUILTINS.contains(program))
-        .find(|program| !on_path(program))
-        .map(|tool| Problem::MissingTool {
+/// Exit code of a shell whose command was not found.
+const NOT_FOUND: i32 = 127;
+
+/// When a shell command failed because a program is not installed, which one, from the
+/// shell's own words (`sh: 1: npm: not found`, `bash: line 1: npm: command not found`).
+/// A missing path (`.venv/bin/python`) is not a toolchain problem and is left to the output.
+pub fn missing_tool(exit_code: Option<i32>, output: &[String]) -> Option<Problem> {
+    if exit_code != Some(NOT_FOUND) {
+        return None;
+    }
+    output.iter().rev().find_map(|line| {
+        let before = line
+            .trim_end()
+            .strip_suffix(": not found")
+            .or_else(|| line.trim_end().strip_suffix(": command not found"))?;
+        let tool = before.rsplit(": ").next()?.trim();
+        let plain = !tool.is_empty() && !tool.contains('/') && !tool.contains(' ');
+        plain.then(|| Problem::MissingTool {
             tool: tool.to_string(),
             advice: install_advice(tool),
-        })
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|dir| {
-            let candidate = dir.join(program);
-            fs::metadata(&candidate).is_ok_and(|meta| meta.is_file())
         })
     })
 }
@@ -189,15 +187,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_missing_programs_in_compound_commands() {
-        assert!(missing_tool("sh -c true && ls").is_none());
-        assert!(missing_tool(".venv/bin/python app.py").is_none());
+    fn names_the_program_the_shell_could_not_find() {
+        let lines = |text: &str| text.lines().map(str::to_string).collect::<Vec<_>>();
         let Some(Problem::MissingTool { tool, advice }) =
-            missing_tool("FOO=1 sh -c true && definitely-not-installed-tool --version")
+            missing_tool(Some(127), &lines("x\nsh: 1: npm: not found"))
         else {
             panic!("expected a missing tool");
         };
-        assert_eq!(tool, "definitely-not-installed-tool");
-        assert!(advice.contains("add it to your PATH"));
+        assert_eq!(tool, "npm");
+        assert!(advice.contains("Node.js"));
+        let bash = lines("bash: line 1: definitely-not-here: command not found");
+        assert!(
+            matches!(missing_tool(Some(127), &bash), Some(Problem::MissingTool { tool, .. }) if tool == "definitely-not-here")
+        );
+        assert!(missing_tool(Some(127), &lines("sh: 1: .venv/bin/python: not found")).is_none());
+        assert!(missing_tool(Some(1), &lines("sh: 1: npm: not found")).is_none());
     }
 }

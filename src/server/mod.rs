@@ -40,9 +40,6 @@ impl Supervisor {
     /// Start the server and wait until it accepts connections on its `PORT`.
     /// On failure the problem says why; `log` then holds what the server printed.
     pub async fn start(launch: &Launch<'_>, log: Log) -> Result<Supervisor, Problem> {
-        if let Some(problem) = crate::build::missing_tool(launch.command) {
-            return Err(problem);
-        }
         let port = free_port().map_err(|error| Problem::ServerExited {
             command: format!("{} (no free port: {error})", launch.command),
             exit_code: None,
@@ -94,7 +91,9 @@ impl Supervisor {
         loop {
             if let Ok(Some(status)) = supervisor.child.try_wait() {
                 supervisor.stop().await;
-                return Err(exited(launch.command, status, port));
+                let output = supervisor.log.lock().expect("log lock").tail(5);
+                return Err(crate::build::missing_tool(status.code(), &output)
+                    .unwrap_or_else(|| exited(launch.command, status, port)));
             }
             if tokio::net::TcpStream::connect(address).await.is_ok() {
                 return Ok(supervisor);

@@ -1,0 +1,304 @@
+//! The command line as a learner meets it: every message and exit code, locked by
+//! golden files (tests/snapshots) so a change to learner-facing text is reviewed.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{check_json, copy_dir, learn, repo};
+
+/// Output with what changes from run to run (temp paths, ports, timings) masked.
+fn masked(text: &str, temp: &Path) -> String {
+    let text = text.replace(&temp.display().to_string(), "[TMP]");
+    let rules = [
+        (r"\d+ ms\b", "[N] ms"),
+        // Ports the kernel hands out; the fixed 8000 of the curl lines stays.
+        (r"(port |PORT=)\d{5}", "${1}[PORT]"),
+        (r"\[\d\d/\w+/\d{4} \d\d:\d\d:\d\d\]", "[TIME]"),
+        (r"within \d+ s", "within [N] s"),
+    ];
+    rules.iter().fold(text, |text, (pattern, replacement)| {
+        regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&text, *replacement)
+            .into_owned()
+    })
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(temp: &Path, args: &[&str], dir: &Path) -> Run {
+    let output = learn(&temp.join("data"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: masked(&String::from_utf8_lossy(&output.stdout), temp),
+        stderr: masked(&String::from_utf8_lossy(&output.stderr), temp),
+    }
+}
+
+/// A workspace for hello-http with custom build and run commands.
+fn workspace(temp: &Path, build: &str, run: &str) -> std::path::PathBuf {
+    let dir = temp.join("ws");
+    fs::create_dir_all(&dir).unwrap();
+    let config = format!(
+        "exercise = \"hello-http\"\ntrack = \"python\"\nbuild = {build:?}\nbuild_inputs = [\"deps.txt\"]\nrun = {run:?}\n"
+    );
+    fs::write(dir.join("learn.toml"), config).unwrap();
+    dir
+}
+
+#[test]
+fn list_shows_every_stage_in_order() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = run(temp.path(), &["list"], temp.path());
+    assert_eq!(out.code, 0);
+    insta::assert_snapshot!("list_fresh", out.stdout);
+}
+
+#[test]
+fn show_prints_the_task_and_the_environment() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["show", "crud-app"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let readme = fs::read_to_string(repo().join("exercises/crud-app/README.md")).unwrap();
+    assert!(stdout.contains(readme.trim_end()));
+    assert!(
+        stdout.contains("Your server gets: PORT (the port to listen on), TZ=UTC, LANG=C.UTF-8")
+    );
+}
+
+#[test]
+fn start_makes_a_workspace_without_the_checks_and_never_overwrites() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = run(
+        temp.path(),
+        &["start", "crud-app", "--lang", "node"],
+        temp.path(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("start", out.stdout);
+    let dir = temp.path().join("crud-app");
+    let readme = fs::read_to_string(repo().join("exercises/crud-app/README.md")).unwrap();
+    assert_eq!(fs::read_to_string(dir.join("README.md")).unwrap(), readme);
+    let config = fs::read_to_string(dir.join("learn.toml")).unwrap();
+    assert!(config.contains("exercise = \"crud-app\"") && config.contains("track = \"node\""));
+    assert!(dir.join("server.js").is_file() && dir.join("package.json").is_file());
+    assert!(!dir.join("checks.toml").exists() && !dir.join("node_modules").exists());
+
+    fs::write(dir.join("server.js"), "// my work").unwrap();
+    let again = run(
+        temp.path(),
+        &["start", "crud-app", "--lang", "node"],
+        temp.path(),
+    );
+    assert_eq!(again.code, 2);
+    insta::assert_snapshot!("start_refuses_non_empty", again.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.join("server.js")).unwrap(),
+        "// my work"
+    );
+
+    let forced = run(
+        temp.path(),
+        &["start", "crud-app", "--lang", "node", "--force"],
+        temp.path(),
+    );
+    assert_eq!(forced.code, 0);
+    assert_ne!(
+        fs::read_to_string(dir.join("server.js")).unwrap(),
+        "// my work"
+    );
+}
+
+#[test]
+fn unknown_exercises_and_tracks_suggest_the_closest() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = run(temp.path(), &["start", "crud-ap"], temp.path());
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("unknown_exercise", out.stderr);
+    let out = run(
+        temp.path(),
+        &["start", "hello-http", "--lang", "nod"],
+        temp.path(),
+    );
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("unknown_track", out.stderr);
+    assert!(!temp.path().join("hello-http").exists());
+}
+
+#[test]
+fn check_outside_a_workspace_says_how_to_start() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = run(temp.path(), &["check"], temp.path());
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("outside_workspace", out.stderr);
+}
+
+#[test]
+fn a_malformed_learn_toml_points_at_the_mistake() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\nrun = node server.js\n",
+    )
+    .unwrap();
+    let out = run(temp.path(), &["check"], &dir);
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("malformed_learn_toml", out.stderr);
+}
+
+#[test]
+fn a_missing_toolchain_is_named_with_how_to_get_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let bin = temp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink("/bin/sh", bin.join("sh")).unwrap();
+    let dir = workspace(temp.path(), "npm ci", "node server.js");
+    let output = learn(&temp.path().join("data"))
+        .arg("check")
+        .current_dir(&dir)
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    insta::assert_snapshot!(
+        "missing_toolchain",
+        masked(&String::from_utf8_lossy(&output.stdout), temp.path())
+    );
+}
+
+#[test]
+fn a_failed_build_shows_its_output_and_is_not_skipped_next_time() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = workspace(
+        temp.path(),
+        "echo compiling; echo 'SyntaxError: invalid syntax (app.py, line 3)' >&2; exit 1",
+        "exit 1",
+    );
+    let out = run(temp.path(), &["check"], &dir);
+    assert_eq!(out.code, 3);
+    insta::assert_snapshot!("build_failed", out.stdout);
+    assert_eq!(
+        run(temp.path(), &["check"], &dir).code,
+        3,
+        "a failed build runs again"
+    );
+}
+
+#[test]
+fn the_build_is_skipped_while_its_inputs_are_unchanged() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = workspace(temp.path(), "echo built >> build.log", "exit 1");
+    fs::write(dir.join("deps.txt"), "flask").unwrap();
+    let data = temp.path().join("data");
+    let (code, report) = check_json(&data, &dir, &[]);
+    assert_eq!(
+        (code, &report["build"]["skipped"]),
+        (4, &serde_json::json!(false))
+    );
+    let (_, report) = check_json(&data, &dir, &[]);
+    assert_eq!(report["build"]["skipped"], true);
+    fs::write(dir.join("deps.txt"), "flask==3").unwrap();
+    let (_, report) = check_json(&data, &dir, &[]);
+    assert_eq!(report["build"]["skipped"], false);
+    assert_eq!(
+        fs::read_to_string(dir.join("build.log")).unwrap(),
+        "built\nbuilt\n"
+    );
+}
+
+#[test]
+fn a_server_that_exits_at_start_is_reported_with_its_output() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = workspace(
+        temp.path(),
+        "",
+        "echo 'Traceback (most recent call last):'; echo 'NameError: name app is not defined' >&2; exit 1",
+    );
+    let out = run(temp.path(), &["check"], &dir);
+    assert_eq!(out.code, 4);
+    insta::assert_snapshot!("server_exited", out.stdout);
+}
+
+#[test]
+fn a_server_on_the_wrong_port_is_named_with_the_port_it_opened() {
+    let temp = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let wrong = listener.local_addr().unwrap().port();
+    drop(listener);
+    let server = format!(
+        "python3 -c \"import socket,time; s=socket.socket(); s.bind(('127.0.0.1', {wrong})); s.listen(); print('listening on {wrong}', flush=True); time.sleep(60)\""
+    );
+    let dir = workspace(temp.path(), "", &server);
+    let output = learn(&temp.path().join("data"))
+        .args(["check", "--start-timeout", "1", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["problem"]["kind"], "server_not_listening");
+    assert_eq!(report["problem"]["other_ports"], serde_json::json!([wrong]));
+    let human = learn(&temp.path().join("data"))
+        .args(["check", "--start-timeout", "1"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(4));
+    let human = String::from_utf8_lossy(&human.stdout).replace(&wrong.to_string(), "[WRONG]");
+    insta::assert_snapshot!("server_wrong_port", masked(&human, temp.path()));
+    let leftover = std::net::TcpListener::bind(("127.0.0.1", wrong));
+    assert!(
+        leftover.is_ok(),
+        "the server was stopped, so its port is free again"
+    );
+}
+
+#[test]
+fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("hello");
+    copy_dir(&repo().join("tests/solutions/hello-http/python"), &dir);
+    let passing = run(temp.path(), &["check", "--seed", "1"], &dir);
+    assert_eq!(passing.code, 0, "{}", passing.stdout);
+    insta::assert_snapshot!("report_passing", passing.stdout);
+
+    let list = run(temp.path(), &["list"], temp.path());
+    insta::assert_snapshot!("list_after_passing", list.stdout);
+
+    let app = dir.join("app.py");
+    let source = fs::read_to_string(&app).unwrap();
+    let broken = source.replace("jsonify(status=\"ok\")", "jsonify(status=\"OK\")");
+    assert_ne!(
+        source, broken,
+        "the solution answers with jsonify(status=\"ok\")"
+    );
+    fs::write(&app, broken).unwrap();
+    let failing = run(temp.path(), &["check", "--seed", "1"], &dir);
+    assert_eq!(failing.code, 1);
+    insta::assert_snapshot!("report_failing", failing.stdout);
+
+    let only = check_json(&temp.path().join("data"), &dir, &["--only", "health"]);
+    let ids: Vec<&str> = only.1["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!((only.0, ids), (1, vec!["health"]));
+}
