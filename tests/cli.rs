@@ -302,3 +302,64 @@ fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
         .collect();
     assert_eq!((only.0, ids), (1, vec!["health"]));
 }
+
+#[test]
+fn interrupting_a_check_stops_the_server() {
+    let temp = tempfile::tempdir().unwrap();
+    // The sleeper is a child of the shell, so only killing the whole group stops it.
+    let dir = workspace(
+        temp.path(),
+        "",
+        "python3 -c 'import time; time.sleep(60)' & echo $! > server.pid; wait",
+    );
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("learn"))
+        .args(["check", "--start-timeout", "30"])
+        .current_dir(&dir)
+        .env("LEARN_DATA_DIR", temp.path().join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid_file = dir.join("server.pid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !pid_file.exists() || fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let server: u32 = fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(alive(server));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("Interrupted: your server was stopped.")
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while alive(server) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server outlived learn"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Whether a process runs (a zombie waiting to be reaped does not count).
+fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        })
+        .unwrap_or(false)
+}

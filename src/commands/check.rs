@@ -43,6 +43,12 @@ pub fn check(
                 workspace.root.join("learn.toml").display()
             )
         })?;
+    exercise.track(&workspace.config.track).with_context(|| {
+        format!(
+            "check the `track` in {}",
+            workspace.root.join("learn.toml").display()
+        )
+    })?;
     let checks = exercise.checks()?;
     let selected = checks::select(&checks, only).map_err(anyhow::Error::msg)?;
     let options = Options {
