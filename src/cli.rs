@@ -54,6 +54,46 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         start_timeout: Option<u64>,
     },
+    /// Grade a submission in CI, in the formats grading platforms read.
+    Grade(GradeArgs),
+}
+
+#[derive(clap::Args)]
+pub struct GradeArgs {
+    /// The exercise to grade against; a submission's learn.toml cannot change it.
+    #[arg(long, value_name = "ID")]
+    pub exercise: String,
+    /// The submission's folder.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Build and run like this track's starter code when the submission has no learn.toml.
+    #[arg(long, value_name = "TRACK")]
+    pub track: Option<String>,
+    /// A report format; repeat for several. The n-th --output is where the n-th format goes
+    /// (standard output when there is none).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Vec<GradeFormat>,
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// The points needed to pass (exit code 0) [default: every check passes].
+    #[arg(long, value_name = "POINTS")]
+    pub min_score: Option<f64>,
+    /// Fix every generated value, so the same submission gives the same report.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How long the server may take to start listening [default: the exercise's].
+    #[arg(long, value_name = "SECONDS")]
+    pub start_timeout: Option<u64>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GradeFormat {
+    Human,
+    Json,
+    Junit,
+    Gradescope,
+    Github,
+    Tap,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -23,6 +23,9 @@ pub struct RunReport {
     pub outcome: Outcome,
     pub summary: Summary,
     pub build: BuildRecord,
+    /// Things the grader should know, like a submission that names another exercise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Why no check could run, when the build or the server start failed.
     pub problem: Option<Problem>,
     pub checks: Vec<CheckResult>,
@@ -92,6 +95,8 @@ pub struct CheckResult {
     pub status: CheckStatus,
     pub points: f64,
     pub max_points: f64,
+    /// visible, hidden, after_due_date or after_published (for grading platforms).
+    pub visibility: String,
     pub duration_ms: u64,
     /// For a skipped check: the required checks that did not pass.
     #[serde(skip_serializing_if = "Vec::is_empty")]

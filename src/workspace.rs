@@ -69,6 +69,26 @@ impl Workspace {
         })
     }
 
+    /// A submission without `learn.toml`, built and run the way the track's scaffold is.
+    pub fn with_track_defaults(root: &Path, exercise: &Exercise, track: &str) -> Result<Workspace> {
+        let scaffold = exercise.scaffold(track)?;
+        let (_, contents) = scaffold
+            .files
+            .iter()
+            .find(|(path, _)| path == Path::new(CONFIG_FILE))
+            .with_context(|| {
+                format!(
+                    "the {track} scaffold of {} has no {CONFIG_FILE}",
+                    exercise.id
+                )
+            })?;
+        let config = toml::from_slice(contents)
+            .with_context(|| format!("the {track} scaffold's {CONFIG_FILE} is malformed"))?;
+        let root = fs::canonicalize(root)
+            .with_context(|| format!("cannot open the folder {}", root.display()))?;
+        Ok(Workspace { root, config })
+    }
+
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
     }

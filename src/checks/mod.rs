@@ -82,6 +82,7 @@ pub async fn run(
             status: CheckStatus::Skipped,
             points: 0.0,
             max_points: check.points,
+            visibility: check.visibility.clone(),
             duration_ms: 0,
             needs,
             failure: None,
@@ -117,6 +118,28 @@ pub async fn run(
         results.push(result);
     }
     results
+}
+
+/// Results for checks that could not run (the build or the server failed): each failed,
+/// with the reason, so a grade report still lists every check.
+pub fn not_run(checks: &[&Check], reason: &str) -> Vec<CheckResult> {
+    checks
+        .iter()
+        .map(|check| CheckResult {
+            id: check.id.clone(),
+            title: check.title.clone(),
+            status: CheckStatus::Failed,
+            points: 0.0,
+            max_points: check.points,
+            visibility: check.visibility.clone(),
+            duration_ms: 0,
+            needs: Vec::new(),
+            failure: Some(format!("not run: {reason}")),
+            hint: None,
+            steps: Vec::new(),
+            server_lines: Vec::new(),
+        })
+        .collect()
 }
 
 struct State {

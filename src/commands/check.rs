@@ -23,7 +23,7 @@ use crate::server::{Launch, Supervisor};
 use crate::workspace::Workspace;
 
 /// Exit code when `learn` is interrupted (128 + SIGINT), as shells expect.
-const INTERRUPTED: u8 = 130;
+pub(super) const INTERRUPTED: u8 = 130;
 const SERVER_LOG_LINES: usize = 40;
 
 pub fn check(
@@ -56,18 +56,7 @@ pub fn check(
         request_timeout: exercise.timeouts.request,
         only: only.map(str::to_string),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let report = runtime.block_on(async {
-        tokio::select! {
-            report = pipeline(&workspace, exercise, &selected, &options, start_timeout) => Some(report),
-            _ = interrupted() => None,
-        }
-    });
-    // Dropping the pipeline above killed the server's process group, if it was running.
-    let Some(report) = report else {
+    let Some(report) = run(&workspace, exercise, &selected, &options, start_timeout)? else {
         eprintln!("\nInterrupted: your server was stopped.");
         return Ok(INTERRUPTED);
     };
@@ -79,6 +68,27 @@ pub fn check(
         save_progress(&report, &workspace.root);
     }
     Ok(report.outcome.exit_code())
+}
+
+/// Build, start and check one workspace; `None` when `learn` was interrupted (the
+/// server's process group is killed as the pipeline is dropped).
+pub(super) fn run(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    selected: &[&crate::course::Check],
+    options: &Options,
+    start_timeout: Option<Duration>,
+) -> Result<Option<RunReport>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(async {
+        tokio::select! {
+            report = pipeline(workspace, exercise, selected, options, start_timeout) => Some(report),
+            _ = interrupted() => None,
+        }
+    }))
 }
 
 async fn interrupted() {
@@ -114,6 +124,7 @@ async fn pipeline(
         outcome: Outcome::Failed,
         summary: Summary::default(),
         build: BuildRecord::default(),
+        warnings: Vec::new(),
         problem: None,
         checks: Vec::new(),
         server_log: Vec::new(),

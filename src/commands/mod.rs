@@ -1,6 +1,7 @@
 //! What each command does, composed from the pipeline's modules.
 
 mod check;
+mod grade;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +20,7 @@ pub use check::check;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::List => list().map(|()| 0),
+        Command::Grade(args) => grade::grade(&args),
         Command::Show { id } => show(&id).map(|()| 0),
         Command::Start {
             id,

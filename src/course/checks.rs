@@ -20,6 +20,8 @@ pub struct Check {
     pub points: f64,
     pub hints: Vec<String>,
     pub requires: Vec<String>,
+    /// Who sees this check's result on a grading platform (Gradescope's visibility).
+    pub visibility: String,
     /// Values bound once when the check starts, in file order.
     pub lets: Vec<(String, Template)>,
     pub steps: Vec<Step>,
@@ -248,6 +250,7 @@ struct RawCheck {
     hints: Vec<String>,
     #[serde(default)]
     requires: Vec<Spanned<String>>,
+    visibility: Option<Spanned<String>>,
     #[serde(default, rename = "let")]
     lets: Option<Spanned<toml::Table>>,
     #[serde(default)]
@@ -295,6 +298,7 @@ struct RawAssertion {
     unique: Option<bool>,
 }
 
+const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// Parse and validate a checks file; every mistake points at its file:line:col.
@@ -365,6 +369,19 @@ impl Parser<'_> {
             }
             requires.push(name.clone());
         }
+        let visibility = match &raw.visibility {
+            Some(visibility) if !VISIBILITIES.contains(&visibility.get_ref().as_str()) => {
+                return Err(self.error(
+                    visibility.span(),
+                    format!(
+                        "unknown visibility; expected one of {}",
+                        VISIBILITIES.join(", ")
+                    ),
+                ));
+            }
+            Some(visibility) => visibility.get_ref().clone(),
+            None => "visible".to_string(),
+        };
         let points = raw.points.unwrap_or(1.0);
         if !(points.is_finite() && points >= 0.0) {
             return Err(self.error(span.clone(), "points must be a number of 0 or more"));
@@ -397,6 +414,7 @@ impl Parser<'_> {
             points,
             hints: raw.hints,
             requires,
+            visibility,
             lets,
             steps,
         })
@@ -719,6 +737,7 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
         assert_eq!(checks[0].points, 2.0);
         assert_eq!(checks[1].points, 1.0);
         assert_eq!(checks[1].requires, ["create"]);
+        assert_eq!(checks[0].visibility, "visible");
         assert!(matches!(checks[1].steps[0], Step::Sleep(d) if d == Duration::from_millis(5)));
         let Step::Request(request) = &checks[0].steps[0] else {
             panic!("a request")
@@ -783,6 +802,13 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
         let error = error_of(&GOOD.replace("method = \"POST\"", "method = \"FETCH\""));
         assert!(
             error.message.contains("unknown method `FETCH`"),
+            "{}",
+            error.message
+        );
+
+        let error = error_of(&GOOD.replace("points = 2", "points = 2\nvisibility = \"secret\""));
+        assert!(
+            error.message.contains("unknown visibility"),
             "{}",
             error.message
         );

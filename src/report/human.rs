@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use colored::Colorize;
 
+use super::points;
 use crate::checks::show_value;
 use crate::result::{CheckResult, CheckStatus, Exchange, Outcome, Problem, RunReport, StepResult};
 
@@ -61,7 +62,7 @@ fn render_checks(out: &mut String, report: &RunReport) {
         .iter()
         .filter(|check| check.status == CheckStatus::Failed)
     {
-        render_failure(out, report, check);
+        let _ = write!(out, "\n{}", failure(report, check));
     }
     let summary = &report.summary;
     let _ = writeln!(out);
@@ -91,8 +92,12 @@ fn render_checks(out: &mut String, report: &RunReport) {
     }
 }
 
-fn render_failure(out: &mut String, report: &RunReport, check: &CheckResult) {
-    let _ = writeln!(out, "\n{} {}: {}", "✗".red(), check.id.bold(), check.title);
+/// The full story of one failed check: request, expected and actual, response, the
+/// server's lines, the hint and a curl line. Other reports embed it too.
+pub fn failure(report: &RunReport, check: &CheckResult) -> String {
+    let mut text = String::new();
+    let out = &mut text;
+    let _ = writeln!(out, "{} {}: {}", "✗".red(), check.id.bold(), check.title);
     let exchange = check.steps.iter().rev().find_map(|step| match step {
         StepResult::Request(exchange) => Some(exchange),
         StepResult::Sleep { .. } => None,
@@ -151,6 +156,7 @@ fn render_failure(out: &mut String, report: &RunReport, check: &CheckResult) {
         );
         field(out, "try it", &try_it);
     }
+    text
 }
 
 fn render_response(out: &mut String, exchange: &Exchange) {
@@ -375,14 +381,6 @@ fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-fn points(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.2}").trim_end_matches('0').to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +398,6 @@ mod tests {
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(points(2.0), "2");
         assert_eq!(points(2.5), "2.5");
+        assert_eq!(points(0.25), "0.25");
     }
 }
