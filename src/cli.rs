@@ -63,9 +63,21 @@ pub struct GradeArgs {
     /// The exercise to grade against; a submission's learn.toml cannot change it.
     #[arg(long, value_name = "ID")]
     pub exercise: String,
-    /// The submission's folder.
+    /// The submissions' folders (several are graded in parallel).
     #[arg(value_name = "PATH", default_value = ".")]
-    pub path: PathBuf,
+    pub paths: Vec<PathBuf>,
+    /// Each PATH is a folder of submissions: grade every folder inside it.
+    #[arg(long)]
+    pub each: bool,
+    /// How many submissions to grade at once [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// With several submissions: where each one's reports go, in a folder of its own.
+    #[arg(long, value_name = "DIR", default_value = "learn-reports")]
+    pub report_dir: PathBuf,
+    /// With several submissions: a CSV with one row per submission.
+    #[arg(long, value_name = "FILE")]
+    pub gradebook: Option<PathBuf>,
     /// Build and run like this track's starter code when the submission has no learn.toml.
     #[arg(long, value_name = "TRACK")]
     pub track: Option<String>,
@@ -84,6 +96,9 @@ pub struct GradeArgs {
     /// How long the server may take to start listening [default: the exercise's].
     #[arg(long, value_name = "SECONDS")]
     pub start_timeout: Option<u64>,
+    /// A bound on the whole grade of one submission: build, start and checks.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -17,15 +17,26 @@ pub struct LogBuffer {
     lines: VecDeque<String>,
     /// Lines ever completed, so callers can ask for "what came since".
     total: usize,
+    /// The port the process was given, written as `$PORT` so reports repeat exactly.
+    port: Option<String>,
 }
 
 /// Shared between the readers of a process's streams and whoever reports on it.
 pub type Log = Arc<Mutex<LogBuffer>>;
 
 impl LogBuffer {
+    /// From now on, show this port number as `$PORT`.
+    pub fn mask_port(&mut self, port: u16) {
+        self.port = Some(port.to_string());
+    }
+
     fn push_line(&mut self, bytes: &[u8], cut: bool) {
         let text = String::from_utf8_lossy(bytes);
         let text = text.trim_end_matches('\r');
+        let text = match &self.port {
+            Some(port) => replace_number(text, port, "$PORT"),
+            None => text.to_string(),
+        };
         let mut line: String = text.chars().take(MAX_LINE_CHARS).collect();
         if cut || line.len() < text.len() {
             line.push_str(" [line cut]");
@@ -55,6 +66,24 @@ impl LogBuffer {
     pub fn tail(&self, limit: usize) -> Vec<String> {
         self.since(0, limit)
     }
+}
+
+/// `text` with every whole occurrence of the number `digits` (not part of a longer
+/// number) replaced.
+fn replace_number(text: &str, digits: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(digits) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + digits.len()..].chars().next();
+        let whole = !before.is_some_and(|c| c.is_ascii_digit())
+            && !after.is_some_and(|c| c.is_ascii_digit());
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { with } else { digits });
+        rest = &rest[at + digits.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Splits one stream into lines; each stream gets its own so lines never interleave.
@@ -115,6 +144,21 @@ mod tests {
         splitter.finish(&mut log);
         assert_eq!(log.since(mark, 10), ["three"]);
         assert_eq!(log.tail(2), ["two", "three"]);
+    }
+
+    #[test]
+    fn the_port_reads_as_a_variable() {
+        let mut log = LogBuffer::default();
+        log.mask_port(4242);
+        let mut splitter = LineSplitter::default();
+        splitter.feed(
+            b"Running on http://127.0.0.1:4242 (pid 142420, 4242)\n",
+            &mut log,
+        );
+        assert_eq!(
+            log.tail(1),
+            ["Running on http://127.0.0.1:$PORT (pid 142420, $PORT)"]
+        );
     }
 
     #[test]

@@ -8,31 +8,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use serde::Deserialize;
-
-use common::{check_json, copy_dir, ids_with_status, repo};
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Mutants {
-    mutant: Vec<Mutant>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Mutant {
-    name: String,
-    kills: Vec<String>,
-    edit: Vec<Edit>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Edit {
-    file: String,
-    find: String,
-    replace: String,
-}
+use common::{apply, check_json, copy_dir, ids_with_status, mutants, repo};
 
 fn suite(exercise: &str, track: &str) {
     let temp = tempfile::tempdir().unwrap();
@@ -59,18 +35,8 @@ fn suite(exercise: &str, track: &str) {
     assert_eq!(report["schema_version"], 1);
     assert_no_checks_on_disk(exercise, &solution);
 
-    let mutants: Mutants = toml::from_str(
-        &fs::read_to_string(
-            repo()
-                .join("tests/mutants")
-                .join(exercise)
-                .join(format!("{track}.toml")),
-        )
-        .unwrap(),
-    )
-    .unwrap();
     let mut killed = BTreeSet::new();
-    for mutant in &mutants.mutant {
+    for mutant in &mutants(exercise, track) {
         let originals = apply(&solution, mutant);
         let (code, report) = check_json(&data, &solution, &[]);
         for (file, original) in originals {
@@ -119,26 +85,6 @@ fn suite(exercise: &str, track: &str) {
         "the scaffold fails most checks, yet passed {passed} of {}",
         all.len()
     );
-}
-
-/// Apply a mutant's edits; the original contents to put back.
-fn apply(dir: &Path, mutant: &Mutant) -> Vec<(String, String)> {
-    let mut originals: Vec<(String, String)> = Vec::new();
-    for edit in &mutant.edit {
-        let path = dir.join(&edit.file);
-        let text = fs::read_to_string(&path).unwrap();
-        if !originals.iter().any(|(file, _)| *file == edit.file) {
-            originals.push((edit.file.clone(), text.clone()));
-        }
-        let count = text.matches(&edit.find).count();
-        assert_eq!(
-            count, 1,
-            "mutant {}: {:?} must occur exactly once in {}",
-            mutant.name, edit.find, edit.file
-        );
-        fs::write(&path, text.replacen(&edit.find, &edit.replace, 1)).unwrap();
-    }
-    originals
 }
 
 /// The hidden checks never reach the workspace or its `.learn/` state.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use common::{copy_dir, learn, repo};
+use common::{apply, copy_dir, learn, mutants, processes_inside, repo};
 
 fn ids_of_failed_testcases(xml: &str) -> (usize, Vec<String>) {
     let document = roxmltree::Document::parse(xml).expect("the JUnit report is XML");
@@ -164,6 +164,36 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
 
     let passing_mark = grade(&["--min-score", "11"]);
     assert_eq!(passing_mark.status.code(), Some(0));
+
+    // The same submission and seed give the same JSON report, apart from timings.
+    let first = fs::read_to_string(out.join("report.json")).unwrap();
+    grade(&[]);
+    let second = fs::read_to_string(out.join("report.json")).unwrap();
+    let (first_lines, second_lines) = (without_timings(&first), without_timings(&second));
+    let differing = first_lines
+        .lines()
+        .zip(second_lines.lines())
+        .find(|(a, b)| a != b);
+    assert_eq!(differing, None, "the reports differ");
+    assert_eq!(first_lines.lines().count(), second_lines.lines().count());
+    assert!(first.contains("\"seed\": 3"));
+}
+
+/// A JSON report with durations and timestamps (the server's log, `Date` headers) blanked.
+fn without_timings(report: &str) -> String {
+    let rules = [
+        (r#""duration_ms": \d+"#, "\"duration_ms\": 0"),
+        (r"\[\d\d/\w+/\d{4} \d\d:\d\d:\d\d\]", "[TIME]"),
+        (r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", "[DATE]"),
+    ];
+    rules
+        .iter()
+        .fold(report.to_string(), |text, (pattern, blank)| {
+            regex::Regex::new(pattern)
+                .unwrap()
+                .replace_all(&text, *blank)
+                .into_owned()
+        })
 }
 
 #[test]
@@ -238,4 +268,258 @@ fn a_failed_build_still_writes_every_report_with_every_check() {
         ids_of_failed_testcases(&fs::read_to_string(out.join("junit.xml")).unwrap());
     assert_eq!((cases, failed.len()), (9, 9));
     assert!(!Path::new(&sub.join("checks.toml")).exists());
+}
+
+#[test]
+fn a_batch_grades_each_submission_on_its_own() {
+    let temp = tempfile::tempdir().unwrap();
+    let subs = temp.path().join("submissions");
+    let solution = repo().join("tests/solutions/hello-http/node");
+    copy_dir(&solution, &subs.join("a-solution"));
+    copy_dir(
+        &repo().join("scaffolds/hello-http/node"),
+        &subs.join("b-scaffold"),
+    );
+    let mutants = mutants("hello-http", "node");
+    for (folder, name) in [
+        ("c-mutant", "health-plain-text"),
+        ("d-mutant", "greeting-always-json"),
+    ] {
+        copy_dir(&solution, &subs.join(folder));
+        apply(
+            &subs.join(folder),
+            mutants.iter().find(|m| m.name == name).unwrap(),
+        );
+    }
+    for (folder, build, run) in [
+        (
+            "e-build-fails",
+            "echo 'npm ERR! missing script' >&2; exit 1",
+            "node server.js",
+        ),
+        (
+            "f-never-listens",
+            "",
+            "node -e 'setInterval(() => {}, 1000)'",
+        ),
+    ] {
+        fs::create_dir_all(subs.join(folder)).unwrap();
+        let config = format!(
+            "exercise = \"hello-http\"\ntrack = \"node\"\nbuild = {build:?}\nrun = {run:?}\n"
+        );
+        fs::write(subs.join(folder).join("learn.toml"), config).unwrap();
+    }
+    let reports = temp.path().join("reports");
+    let gradebook = temp.path().join("gradebook.csv");
+    let output = learn(&temp.path().join("data"))
+        .args([
+            "grade",
+            "--exercise",
+            "hello-http",
+            "--each",
+            "--jobs",
+            "3",
+            "--start-timeout",
+            "3",
+        ])
+        .args(["--format", "json", "--format", "junit", "--report-dir"])
+        .arg(&reports)
+        .arg("--gradebook")
+        .arg(&gradebook)
+        .arg(&subs)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = fs::read_to_string(&gradebook).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|line| line.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "submission",
+            "score",
+            "max",
+            "passed",
+            "failed",
+            "status",
+            "duration"
+        ]
+    );
+    let row = |name: &str| {
+        rows.iter()
+            .find(|row| row[0] == name)
+            .unwrap_or_else(|| panic!("no row for {name}: {csv}"))
+    };
+    assert_eq!(row("a-solution")[1..6], ["12", "12", "9", "0", "passed"]);
+    assert_eq!(row("b-scaffold")[5], "failed");
+    assert_eq!(row("c-mutant")[1..6], ["11", "12", "8", "1", "failed"]);
+    assert_eq!(row("d-mutant")[1..6], ["11", "12", "8", "1", "failed"]);
+    assert_eq!(
+        row("e-build-fails")[1..6],
+        ["0", "12", "0", "9", "build_failed"]
+    );
+    assert_eq!(
+        row("f-never-listens")[1..6],
+        ["0", "12", "0", "9", "server_failed"]
+    );
+    assert_eq!(rows.len(), 7);
+    for name in [
+        "a-solution",
+        "b-scaffold",
+        "c-mutant",
+        "d-mutant",
+        "e-build-fails",
+        "f-never-listens",
+    ] {
+        let report: Value = serde_json::from_str(
+            &fs::read_to_string(reports.join(name).join("report.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report["checks"].as_array().unwrap().len(), 9, "{name}");
+        assert!(reports.join(name).join("junit.xml").is_file());
+    }
+    let scaffold: Value =
+        serde_json::from_str(&fs::read_to_string(reports.join("b-scaffold/report.json")).unwrap())
+            .unwrap();
+    let passed = scaffold["summary"]["passed"].as_u64().unwrap();
+    assert!((1..9).contains(&passed));
+    assert_eq!(
+        processes_inside(temp.path()),
+        Vec::<String>::new(),
+        "processes left behind"
+    );
+}
+
+/// The `learn grade` line of a CI file, as arguments (the files quote nothing).
+fn grade_line(file: &str) -> Vec<String> {
+    let text = fs::read_to_string(repo().join("docs/ci").join(file)).unwrap();
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(text.trim_end()),
+        "the README shows docs/ci/{file} as it is"
+    );
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("learn grade "))
+        .collect();
+    assert_eq!(lines.len(), 1, "docs/ci/{file} runs learn grade once");
+    let command = &lines[0][lines[0].find("learn grade ").unwrap()..];
+    command
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_ready_ci_files_run_as_written() {
+    let temp = tempfile::tempdir().unwrap();
+    let sub = temp.path().join("submission");
+    copy_dir(&repo().join("tests/solutions/crud-app/python"), &sub);
+    let summary = temp.path().join("summary.md");
+    let run = |args: &[String]| {
+        learn(&temp.path().join("data"))
+            .args(args)
+            .current_dir(&sub)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap()
+    };
+
+    let github = run(&grade_line("github-classroom.yml"));
+    assert_eq!(
+        github.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&github.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&github.stdout)
+            .contains("::notice title=Autograding complete::Points 34/34")
+    );
+    assert_eq!(
+        ids_of_failed_testcases(&fs::read_to_string(sub.join("junit.xml")).unwrap()).0,
+        19
+    );
+    assert!(
+        fs::read_to_string(&summary)
+            .unwrap()
+            .contains("34/34 points")
+    );
+    fs::remove_file(sub.join("junit.xml")).unwrap();
+
+    let gitlab = run(&grade_line("gitlab-ci.yml"));
+    assert_eq!(gitlab.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&gitlab.stdout).contains("All 19 checks passed"));
+    assert_eq!(
+        ids_of_failed_testcases(&fs::read_to_string(sub.join("junit.xml")).unwrap()),
+        (19, Vec::new())
+    );
+
+    // Gradescope's fixed folders, moved under the test's own.
+    let autograder = temp.path().join("autograder");
+    let gradescope: Vec<String> = grade_line("run_autograder")
+        .into_iter()
+        .map(|arg| arg.replace("/autograder/", &format!("{}/", autograder.display())))
+        .collect();
+    let output = run(&gradescope);
+    assert_eq!(output.status.code(), Some(0));
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(autograder.join("results/results.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (results["score"].as_f64(), results["max_score"].as_f64()),
+        (Some(34.0), Some(34.0))
+    );
+}
+
+#[test]
+fn the_timeout_bounds_a_grade_whose_server_hangs() {
+    let temp = tempfile::tempdir().unwrap();
+    let sub = temp.path().join("submission");
+    fs::create_dir_all(&sub).unwrap();
+    // Accepts connections and never answers.
+    let server = "import os, socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', int(os.environ['PORT'])))\ns.listen(64)\nkept = []\nwhile True:\n    kept.append(s.accept())\n";
+    fs::write(sub.join("server.py"), server).unwrap();
+    fs::write(
+        sub.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\nrun = \"python3 server.py\"\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let output = learn(&temp.path().join("data"))
+        .args([
+            "grade",
+            "--exercise",
+            "hello-http",
+            "--timeout",
+            "3",
+            "--format",
+            "json",
+        ])
+        .arg(&sub)
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        elapsed < std::time::Duration::from_secs(15),
+        "a 3 s grade took {elapsed:?}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 9);
+    assert!(checks.iter().all(|check| check["status"] == "failed"));
+    let first = checks[0]["failure"].as_str().unwrap();
+    assert!(
+        first.contains("no complete response before the per-request timeout"),
+        "{first}"
+    );
+    let last = checks[8]["failure"].as_str().unwrap();
+    assert!(last.contains("--timeout"), "{last}");
+    assert_eq!(processes_inside(temp.path()), Vec::<String>::new());
 }

@@ -40,14 +40,13 @@ pub struct Response {
 }
 
 impl Client {
-    pub fn new(port: u16, timeout: Duration) -> Client {
+    pub fn new(port: u16) -> Client {
         let inner = reqwest::Client::builder()
             .no_proxy()
             // A fresh connection per request: naive servers (Python's http.server) stall
             // ~40 ms per request on a kept-alive connection (Nagle + delayed ACK).
             .pool_max_idle_per_host(0)
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
             .build()
             .expect("a client with no TLS and no proxy always builds");
         Client {
@@ -57,7 +56,12 @@ impl Client {
     }
 
     /// Send `outgoing`; the record describes what was sent even when nothing came back.
-    pub async fn send(&self, outgoing: Outgoing) -> (RequestRecord, Result<Response, String>) {
+    /// Send `outgoing`, waiting at most `timeout` for the whole response.
+    pub async fn send(
+        &self,
+        outgoing: Outgoing,
+        timeout: Duration,
+    ) -> (RequestRecord, Result<Response, String>) {
         let mut headers = outgoing.headers;
         for (name, value) in DEFAULT_HEADERS {
             if !headers
@@ -105,7 +109,7 @@ impl Client {
             }
         };
         let response = self
-            .exchange(&outgoing.method, url, &headers, outgoing.body)
+            .exchange(&outgoing.method, url, &headers, outgoing.body, timeout)
             .await;
         (record, response)
     }
@@ -116,6 +120,7 @@ impl Client {
         url: reqwest::Url,
         headers: &[(String, String)],
         body: Option<String>,
+        timeout: Duration,
     ) -> Result<Response, String> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut map = HeaderMap::new();
@@ -126,7 +131,11 @@ impl Client {
                 .map_err(|_| format!("`{value}` is not a valid header value"))?;
             map.append(name, value);
         }
-        let mut request = self.inner.request(method, url).headers(map);
+        let mut request = self
+            .inner
+            .request(method, url)
+            .headers(map)
+            .timeout(timeout);
         if let Some(body) = body {
             request = request.body(body);
         }

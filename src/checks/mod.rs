@@ -30,7 +30,23 @@ pub struct Options {
     pub request_timeout: Duration,
     /// Run only this check and the checks it requires.
     pub only: Option<String>,
+    /// When the whole run must be over (`learn grade --timeout`): checks not started by
+    /// then are failed as not run, and no request waits past it.
+    pub deadline: Option<Instant>,
 }
+
+impl Options {
+    /// `limit`, shortened to what is left before the deadline.
+    pub fn bounded(&self, limit: Duration) -> Duration {
+        match self.deadline {
+            Some(deadline) => limit.min(deadline.saturating_duration_since(Instant::now())),
+            None => limit,
+        }
+    }
+}
+
+/// Why checks were not run when the deadline passed.
+pub const OUT_OF_TIME: &str = "the time limit of the whole run (--timeout) ran out";
 
 /// The checks `only` selects: it and, transitively, what it requires. `None` selects all.
 pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Check>, String> {
@@ -62,7 +78,7 @@ pub async fn run(
     server: &mut Supervisor,
     options: &Options,
 ) -> Vec<CheckResult> {
-    let client = http::Client::new(server.port(), options.request_timeout);
+    let client = http::Client::new(server.port());
     let mut state = State {
         vars: BTreeMap::new(),
         generator: Generator::new(options.seed),
@@ -90,10 +106,25 @@ pub async fn run(
             steps: Vec::new(),
             server_lines: Vec::new(),
         };
+        if options
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            results.extend(not_run(&[check], OUT_OF_TIME));
+            continue;
+        }
         if result.needs.is_empty() {
             let mark = server.log().lock().expect("log lock").total();
             let started = Instant::now();
-            let failure = run_check(check, &client, &mut state, server, &mut result.steps).await;
+            let failure = run_check(
+                check,
+                &client,
+                &mut state,
+                server,
+                options,
+                &mut result.steps,
+            )
+            .await;
             result.duration_ms = started.elapsed().as_millis() as u64;
             match failure {
                 None => {
@@ -164,6 +195,7 @@ async fn run_check(
     client: &http::Client,
     state: &mut State,
     server: &mut Supervisor,
+    options: &Options,
     steps: &mut Vec<StepResult>,
 ) -> Option<String> {
     for (name, template) in &check.lets {
@@ -185,7 +217,8 @@ async fn run_check(
             Step::Request(request) => {
                 let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
                 for _ in 0..request.repeat {
-                    let (exchange, failure) = send(request, client, state, server).await;
+                    let timeout = options.bounded(options.request_timeout);
+                    let (exchange, failure) = send(request, client, state, server, timeout).await;
                     let exchange = match exchange {
                         Some(exchange) => exchange,
                         None => return failure,
@@ -219,13 +252,14 @@ async fn send(
     client: &http::Client,
     state: &mut State,
     server: &mut Supervisor,
+    timeout: Duration,
 ) -> (Option<Exchange>, Option<String>) {
     let outgoing = match render(request, state) {
         Ok(outgoing) => outgoing,
         Err(error) => return (None, Some(error)),
     };
     let summary = format!("{} {}", outgoing.method, outgoing.path);
-    let (record, response) = client.send(outgoing).await;
+    let (record, response) = client.send(outgoing, timeout).await;
     let mut exchange = Exchange {
         request: record,
         response: None,

@@ -55,6 +55,7 @@ pub fn check(
         seed: seed.unwrap_or_else(rand::random),
         request_timeout: exercise.timeouts.request,
         only: only.map(str::to_string),
+        deadline: None,
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, start_timeout)? else {
         eprintln!("\nInterrupted: your server was stopped.");
@@ -131,7 +132,7 @@ async fn pipeline(
         duration_ms: 0,
     };
     let building = spinner(&format!("building ({})", workspace.config.build));
-    let built = build::build(workspace, exercise.timeouts.build).await;
+    let built = build::build(workspace, options.bounded(exercise.timeouts.build)).await;
     building.finish_and_clear();
     match built {
         Ok(record) => report.build = record,
@@ -146,11 +147,18 @@ async fn pipeline(
         }
     }
     let log = Log::default();
+    // Python randomises set and dict order per process; tie it to the seed so a run
+    // with the same seed repeats exactly (see the README's server contract).
+    let mut env = exercise.env.clone();
+    env.push((
+        "PYTHONHASHSEED".to_string(),
+        (options.seed % (1 << 32)).to_string(),
+    ));
     let launch = Launch {
         dir: &workspace.root,
         command: &workspace.config.run,
-        env: &exercise.env,
-        start_timeout: start_timeout.unwrap_or(exercise.timeouts.start),
+        env: &env,
+        start_timeout: options.bounded(start_timeout.unwrap_or(exercise.timeouts.start)),
     };
     let starting = spinner("starting your server");
     let started_server = Supervisor::start(&launch, Arc::clone(&log)).await;

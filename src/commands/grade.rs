@@ -3,18 +3,28 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
 use super::check::{INTERRUPTED, run};
 use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
-use crate::course::{Course, Exercise};
+use crate::course::{Check, Course, Exercise};
 use crate::report;
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
 use crate::workspace::{CONFIG_FILE, Workspace};
+
+/// What grading one submission came to.
+enum Graded {
+    Report(Box<RunReport>),
+    /// The submission could not be graded at all (say, no learn.toml and no --track).
+    Error(String),
+    Interrupted,
+}
 
 pub fn grade(args: &GradeArgs) -> Result<u8> {
     if args.output.len() > args.format.len() {
@@ -27,60 +37,160 @@ pub fn grade(args: &GradeArgs) -> Result<u8> {
     colored::control::set_override(false);
     let course = Course::embedded()?;
     let exercise = course.exercise(&args.exercise)?;
-    let (workspace, warnings) = submission(&args.path, exercise, args.track.as_deref())?;
+    if let Some(track) = &args.track {
+        exercise.track(track)?;
+    }
     let checks = exercise.checks()?;
-    let selected: Vec<_> = checks.iter().collect();
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let submissions = submissions(args)?;
+    let batch = args.each || submissions.len() > 1;
+    if !batch {
+        let (_, path) = &submissions[0];
+        return match grade_one(args, exercise, &checks, seed, path) {
+            Graded::Report(report) => {
+                for (index, format) in args.format.iter().enumerate() {
+                    let text = render(*format, &report)?;
+                    match args.output.get(index) {
+                        Some(path) => write_report(path, &text)?,
+                        None => print!("{text}"),
+                    }
+                }
+                Ok(verdict(&report, args.min_score))
+            }
+            Graded::Error(message) => bail!(message),
+            Graded::Interrupted => {
+                eprintln!("\nInterrupted: the submission's server was stopped.");
+                Ok(INTERRUPTED)
+            }
+        };
+    }
+    if !args.output.is_empty() {
+        bail!(
+            "with several submissions, reports go to --report-dir (one folder each), not --output"
+        );
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .clamp(1, submissions.len());
+    let rows: Vec<Mutex<Option<Row>>> = submissions.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let interrupted = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                while !interrupted.load(Ordering::SeqCst) {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((name, path)) = submissions.get(index) else {
+                        break;
+                    };
+                    let started = Instant::now();
+                    let graded = grade_one(args, exercise, &checks, seed, path);
+                    if matches!(graded, Graded::Interrupted) {
+                        interrupted.store(true, Ordering::SeqCst);
+                    }
+                    let row = file_reports(args, name, graded, started.elapsed());
+                    println!("{}", row.line());
+                    *rows[index].lock().expect("row lock") = Some(row);
+                }
+            });
+        }
+    });
+    if interrupted.load(Ordering::SeqCst) {
+        eprintln!("\nInterrupted: every running server was stopped.");
+        return Ok(INTERRUPTED);
+    }
+    if let Some(gradebook) = &args.gradebook {
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .filter_map(|row| row.into_inner().expect("row lock"))
+            .collect();
+        write_report(gradebook, &gradebook_csv(&rows))?;
+    }
+    Ok(0)
+}
+
+/// The submissions to grade, each with a unique name for its report folder.
+fn submissions(args: &GradeArgs) -> Result<Vec<(String, PathBuf)>> {
+    let mut paths = Vec::new();
+    for path in &args.paths {
+        if args.each {
+            let mut inside: Vec<PathBuf> = fs::read_dir(path)
+                .with_context(|| {
+                    format!("cannot read the folder of submissions {}", path.display())
+                })?
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.is_dir())
+                .collect();
+            inside.sort();
+            paths.extend(inside);
+        } else {
+            paths.push(path.clone());
+        }
+    }
+    if paths.is_empty() {
+        bail!("no submissions to grade");
+    }
+    let mut named: Vec<(String, PathBuf)> = Vec::new();
+    for path in paths {
+        let base = fs::canonicalize(&path)
+            .ok()
+            .and_then(|path| {
+                path.file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "submission".to_string());
+        let mut name = base.clone();
+        let mut n = 2;
+        while named.iter().any(|(taken, _)| *taken == name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        named.push((name, path));
+    }
+    Ok(named)
+}
+
+fn grade_one(
+    args: &GradeArgs,
+    exercise: &Exercise,
+    checks: &[Check],
+    seed: u64,
+    path: &Path,
+) -> Graded {
+    let (workspace, warnings) = match submission(path, exercise, args.track.as_deref()) {
+        Ok(found) => found,
+        Err(error) => return Graded::Error(format!("{error:#}")),
+    };
+    let selected: Vec<&Check> = checks.iter().collect();
     let options = Options {
-        seed: args.seed.unwrap_or_else(rand::random),
+        seed,
         request_timeout: exercise.timeouts.request,
         only: None,
+        deadline: args
+            .timeout
+            .map(|seconds| Instant::now() + Duration::from_secs(seconds)),
     };
-    let Some(mut report) = run(
+    let report = match run(
         &workspace,
         exercise,
         &selected,
         &options,
         args.start_timeout.map(Duration::from_secs),
-    )?
-    else {
-        eprintln!("\nInterrupted: the submission's server was stopped.");
-        return Ok(INTERRUPTED);
+    ) {
+        Ok(Some(report)) => report,
+        Ok(None) => return Graded::Interrupted,
+        Err(error) => return Graded::Error(format!("{error:#}")),
     };
+    let mut report = Box::new(report);
     report.warnings = warnings;
     if let Some(problem) = &report.problem {
         // A grade lists every check, also when none could run.
         report.checks = checks::not_run(&selected, &not_run_reason(problem));
         report.summary = Summary::of(&report.checks);
     }
-    for (index, format) in args.format.iter().enumerate() {
-        let text = match format {
-            GradeFormat::Human => report::human::render(&report),
-            GradeFormat::Json => report::json(&report) + "\n",
-            GradeFormat::Junit => report::junit::render(&report),
-            GradeFormat::Gradescope => report::gradescope::render(&report) + "\n",
-            GradeFormat::Tap => report::tap::render(&report),
-            GradeFormat::Github => {
-                append_step_summary(&report)?;
-                report::github::annotations(&report)
-            }
-        };
-        match args.output.get(index) {
-            Some(path) => write_report(path, &text)?,
-            None => print!("{text}"),
-        }
-    }
-    let passed = match args.min_score {
-        Some(min) => report.summary.points >= min,
-        None => report
-            .checks
-            .iter()
-            .all(|check| check.status == CheckStatus::Passed),
-    };
-    Ok(match (passed, report.outcome) {
-        (true, _) => 0,
-        (false, Outcome::Passed) => 1,
-        (false, outcome) => outcome.exit_code(),
-    })
+    Graded::Report(report)
 }
 
 /// The submission as a workspace: its own build and run commands, or the track's.
@@ -98,7 +208,6 @@ fn submission(
                 exercise.tracks.join(" or ")
             );
         };
-        let track = exercise.track(track)?;
         return Ok((
             Workspace::with_track_defaults(path, exercise, track)?,
             warnings,
@@ -138,6 +247,141 @@ fn not_run_reason(problem: &Problem) -> String {
     }
 }
 
+fn render(format: GradeFormat, report: &RunReport) -> Result<String> {
+    Ok(match format {
+        GradeFormat::Human => report::human::render(report),
+        GradeFormat::Json => report::json(report) + "\n",
+        GradeFormat::Junit => report::junit::render(report),
+        GradeFormat::Gradescope => report::gradescope::render(report) + "\n",
+        GradeFormat::Tap => report::tap::render(report),
+        GradeFormat::Github => {
+            append_step_summary(report)?;
+            report::github::annotations(report)
+        }
+    })
+}
+
+/// Exit code 0 when the submission makes the pass mark, else the outcome's code.
+fn verdict(report: &RunReport, min_score: Option<f64>) -> u8 {
+    let passed = match min_score {
+        Some(min) => report.summary.points >= min,
+        None => report
+            .checks
+            .iter()
+            .all(|check| check.status == CheckStatus::Passed),
+    };
+    match (passed, report.outcome) {
+        (true, _) => 0,
+        (false, Outcome::Passed) => 1,
+        (false, outcome) => outcome.exit_code(),
+    }
+}
+
+/// One gradebook row.
+struct Row {
+    submission: String,
+    score: f64,
+    max: f64,
+    passed: usize,
+    failed: usize,
+    status: String,
+    duration: Duration,
+}
+
+impl Row {
+    fn line(&self) -> String {
+        format!(
+            "{}: {}/{} points, {} ({:.1} s)",
+            self.submission,
+            report::points(self.score),
+            report::points(self.max),
+            self.status.replace('_', " "),
+            self.duration.as_secs_f64()
+        )
+    }
+}
+
+/// Write a batch submission's reports into its own folder; its gradebook row.
+fn file_reports(args: &GradeArgs, name: &str, graded: Graded, duration: Duration) -> Row {
+    let mut row = Row {
+        submission: name.to_string(),
+        score: 0.0,
+        max: 0.0,
+        passed: 0,
+        failed: 0,
+        status: String::new(),
+        duration,
+    };
+    let folder = args.report_dir.join(name);
+    let written = match graded {
+        Graded::Report(report) => {
+            row.score = report.summary.points;
+            row.max = report.summary.max_points;
+            row.passed = report.summary.passed;
+            row.failed = report.summary.failed + report.summary.skipped;
+            row.status = serde_json::to_value(report.outcome)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            args.format.iter().try_for_each(|format| {
+                let text = render(*format, &report)?;
+                write_report(&folder.join(file_name(*format)), &text)
+            })
+        }
+        Graded::Error(message) => {
+            row.status = "error".to_string();
+            write_report(&folder.join("error.txt"), &format!("{message}\n"))
+        }
+        Graded::Interrupted => {
+            row.status = "interrupted".to_string();
+            Ok(())
+        }
+    };
+    if let Err(error) = written {
+        row.status = format!("error: {error:#}");
+    }
+    row
+}
+
+fn file_name(format: GradeFormat) -> &'static str {
+    match format {
+        GradeFormat::Human => "report.txt",
+        GradeFormat::Json => "report.json",
+        GradeFormat::Junit => "junit.xml",
+        GradeFormat::Gradescope => "results.json",
+        GradeFormat::Github => "github.txt",
+        GradeFormat::Tap => "report.tap",
+    }
+}
+
+fn gradebook_csv(rows: &[Row]) -> String {
+    let mut csv = String::from("submission,score,max,passed,failed,status,duration\n");
+    for row in rows {
+        let fields = [
+            row.submission.clone(),
+            report::points(row.score),
+            report::points(row.max),
+            row.passed.to_string(),
+            row.failed.to_string(),
+            row.status.clone(),
+            format!("{:.3}", row.duration.as_secs_f64()),
+        ];
+        let quoted: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+        csv.push_str(&quoted.join(","));
+        csv.push('\n');
+    }
+    csv
+}
+
+/// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
 fn write_report(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path
         .parent()
@@ -166,4 +410,16 @@ fn append_step_summary(report: &RunReport) -> Result<()> {
         })?;
     file.write_all(report::github::summary(report).as_bytes())
         .context("cannot write the GitHub step summary")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("alice"), "alice");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
 }

@@ -26,6 +26,9 @@ const QUIET_HEADERS: [&str; 7] = [
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} · {}\n", report.exercise.bold(), report.track);
+    for warning in &report.warnings {
+        let _ = writeln!(out, "{} {warning}\n", "warning:".yellow());
+    }
     match &report.problem {
         Some(problem) => render_problem(&mut out, report, problem),
         None => render_checks(&mut out, report),

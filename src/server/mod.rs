@@ -46,6 +46,7 @@ impl Supervisor {
             signal: None,
             port: 0,
         })?;
+        log.lock().expect("log lock").mask_port(port);
         let mut command = Command::new("sh");
         command
             .arg("-c")

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde::Deserialize;
 use serde_json::Value;
 
 pub fn repo() -> PathBuf {
@@ -67,4 +68,83 @@ pub fn ids_with_status(report: &Value, status: &str) -> Vec<String> {
         .filter(|check| check["status"] == status)
         .map(|check| check["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MutantsFile {
+    mutant: Vec<Mutant>,
+}
+
+/// A deliberate bug: edits to the reference solution, and the checks it must fail.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutant {
+    pub name: String,
+    pub kills: Vec<String>,
+    pub edit: Vec<Edit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edit {
+    pub file: String,
+    pub find: String,
+    pub replace: String,
+}
+
+pub fn mutants(exercise: &str, track: &str) -> Vec<Mutant> {
+    let path = repo()
+        .join("tests/mutants")
+        .join(exercise)
+        .join(format!("{track}.toml"));
+    let file: MutantsFile = toml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    file.mutant
+}
+
+/// Apply a mutant's edits in `dir`; the original contents to put back.
+pub fn apply(dir: &Path, mutant: &Mutant) -> Vec<(String, String)> {
+    let mut originals: Vec<(String, String)> = Vec::new();
+    for edit in &mutant.edit {
+        let path = dir.join(&edit.file);
+        let text = fs::read_to_string(&path).unwrap();
+        if !originals.iter().any(|(file, _)| *file == edit.file) {
+            originals.push((edit.file.clone(), text.clone()));
+        }
+        let count = text.matches(&edit.find).count();
+        assert_eq!(
+            count, 1,
+            "mutant {}: {:?} must occur exactly once in {}",
+            mutant.name, edit.find, edit.file
+        );
+        fs::write(&path, text.replacen(&edit.find, &edit.replace, 1)).unwrap();
+    }
+    originals
+}
+
+/// Processes still running with their working folder inside `dir`: what a run left behind.
+pub fn processes_inside(dir: &Path) -> Vec<String> {
+    let dir = fs::canonicalize(dir).unwrap();
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cwd) = fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
+        let zombie = fs::read_to_string(entry.path().join("stat"))
+            .map(|stat| {
+                stat.rsplit_once(") ")
+                    .is_some_and(|(_, rest)| rest.starts_with('Z'))
+            })
+            .unwrap_or(true);
+        if cwd.starts_with(&dir) && !zombie {
+            let command = fs::read_to_string(entry.path().join("cmdline"))
+                .unwrap_or_default()
+                .replace('\0', " ");
+            found.push(format!("{pid} {command}"));
+        }
+    }
+    found
 }
