@@ -106,28 +106,28 @@ fn write_stamp(state_dir: &Path, stamp: &Stamp) -> std::io::Result<()> {
 /// Ok(exit code, last lines) when it ended; Err(last lines) when it ran out of time.
 async fn run_to_end(
     dir: &Path,
-    command: &str,
+    command_line: &str,
     timeout: Duration,
 ) -> Result<(Option<i32>, Vec<String>), Vec<String>> {
-    let spawned = Command::new("sh")
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
-        .arg(format!("exec 2>&1\n{command}"))
+        .arg(format!("exec 2>&1\n{command_line}"))
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)
-        .kill_on_drop(true)
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(error) => return Ok((None, vec![format!("could not start sh: {error}")])),
-    };
+        .kill_on_drop(true);
+    // The build's own children (pip, npm workers) go with it, also when interrupted.
+    let (mut child, guard) =
+        match platform::GroupGuard::spawn(|| command.spawn(), |child| child.id()) {
+            Ok(spawned) => spawned,
+            Err(error) => return Ok((None, vec![format!("could not start sh: {error}")])),
+        };
     let log = Arc::new(Mutex::new(LogBuffer::default()));
     let stdout = child.stdout.take().expect("stdout is piped");
     let reader = tokio::spawn(log_buffer::drain(stdout, Arc::clone(&log)));
-    // The build's own children (pip, npm workers) go with it, also when interrupted.
-    let guard = child.id().map(|id| platform::GroupGuard(id as i32));
     let waited = tokio::time::timeout(timeout, child.wait()).await;
     drop(guard);
     let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;

@@ -2,6 +2,8 @@
 //! and the server): process groups, signals, and which ports a process tree listens on.
 //! Linux first; other Unixes degrade gracefully (no port discovery).
 
+use std::sync::Mutex;
+
 use rustix::process::{Pid, Signal, kill_process_group};
 
 #[derive(Debug, Clone, Copy)]
@@ -24,13 +26,98 @@ pub fn kill_group(pgid: i32, kill: Kill) {
     let _ = kill_process_group(pid, signal);
 }
 
-/// Kills a process group when dropped, so an error or interruption leaves nothing behind.
-pub struct GroupGuard(pub i32);
+/// The process groups `learn` started and still owns (a build, a server each).
+static GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// A process group `learn` started. While it lives, `kill_orphans` leaves its members
+/// alone; when dropped, the whole group is killed, so an error, a panic or an
+/// interruption leaves nothing behind.
+pub struct GroupGuard(i32);
+
+impl GroupGuard {
+    /// Start a process that leads a group of its own and own that group. The start and
+    /// the registration happen under one lock, so `kill_orphans` (on another thread)
+    /// never mistakes a child just born for an orphan.
+    pub fn spawn<T>(
+        spawn: impl FnOnce() -> std::io::Result<T>,
+        pid_of: impl Fn(&T) -> Option<u32>,
+    ) -> std::io::Result<(T, Option<GroupGuard>)> {
+        let mut groups = GROUPS.lock().expect("groups lock");
+        let child = spawn()?;
+        let guard = pid_of(&child).map(|pid| {
+            groups.push(pid as i32);
+            GroupGuard(pid as i32)
+        });
+        Ok((child, guard))
+    }
+
+    pub fn pgid(&self) -> i32 {
+        self.0
+    }
+}
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         kill_group(self.0, Kill::Now);
+        GROUPS
+            .lock()
+            .expect("groups lock")
+            .retain(|pgid| *pgid != self.0);
     }
+}
+
+/// Make `learn` the reaper of its orphaned descendants (Linux), so a server that
+/// double-forks a daemon into a session of its own cannot escape: the daemon becomes
+/// `learn`'s child, and `kill_orphans` finds it. False where the platform cannot.
+#[cfg(target_os = "linux")]
+pub fn become_subreaper() -> bool {
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid())).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn become_subreaper() -> bool {
+    false
+}
+
+/// Kill and reap every child of `learn` that no live `GroupGuard` owns: the daemons
+/// and other escapees of stopped servers, handed to `learn` as their subreaper.
+#[cfg(target_os = "linux")]
+pub fn kill_orphans() {
+    use rustix::process::{WaitOptions, waitpid};
+    let me = rustix::process::getpid().as_raw_nonzero().get();
+    // Held throughout, so no group is started (and so unowned) while we look.
+    let owned = GROUPS.lock().expect("groups lock");
+    // An escapee may fork again as it dies; a few rounds catch the stragglers.
+    for _ in 0..10 {
+        let orphans: Vec<i32> = processes()
+            .into_iter()
+            .filter(|process| process.parent == me && !owned.contains(&process.group))
+            .map(|process| process.pid)
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        for pid in orphans {
+            if let Some(pid) = Pid::from_raw(pid) {
+                let _ = rustix::process::kill_process(pid, Signal::KILL);
+                let _ = waitpid(Some(pid), WaitOptions::empty());
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn kill_orphans() {}
+
+/// How many live processes the group has.
+#[cfg(target_os = "linux")]
+pub fn group_size(pgid: i32) -> usize {
+    group_members(pgid).len()
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn group_size(_pgid: i32) -> usize {
+    0
 }
 
 /// Whether any process of the group is still running. Zombies do not count: an
@@ -45,28 +132,45 @@ pub fn group_alive(pgid: i32) -> bool {
     Pid::from_raw(pgid).is_some_and(|pid| rustix::process::test_kill_process_group(pid).is_ok())
 }
 
-/// The live (not zombie) processes of group `pgid`, from /proc.
+/// A live (not zombie) process, as /proc describes it.
 #[cfg(target_os = "linux")]
-fn group_members(pgid: i32) -> Vec<u32> {
-    let Ok(processes) = std::fs::read_dir("/proc") else {
+struct Process {
+    pid: i32,
+    parent: i32,
+    group: i32,
+}
+
+#[cfg(target_os = "linux")]
+fn processes() -> Vec<Process> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    processes
+    entries
         .flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                return false;
-            };
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_str()?.parse::<i32>().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // After the parenthesised command name: state ppid pgrp ...
-            let fields: Vec<&str> = stat
-                .rsplit_once(')')
-                .map_or("", |(_, rest)| rest)
-                .split_whitespace()
-                .collect();
-            fields.first() != Some(&"Z")
-                && fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid)
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            if *fields.first()? == "Z" {
+                return None;
+            }
+            Some(Process {
+                pid,
+                parent: fields.get(1)?.parse().ok()?,
+                group: fields.get(2)?.parse().ok()?,
+            })
         })
+        .collect()
+}
+
+/// The live (not zombie) processes of group `pgid`, from /proc.
+#[cfg(target_os = "linux")]
+fn group_members(pgid: i32) -> Vec<i32> {
+    processes()
+        .into_iter()
+        .filter(|process| process.group == pgid)
+        .map(|process| process.pid)
         .collect()
 }
 

@@ -78,6 +78,8 @@ pub enum Problem {
         exit_code: Option<i32>,
         signal: Option<i32>,
         port: u16,
+        /// Set when `learn` itself ended it (a limit of grade mode).
+        killed_because: Option<String>,
     },
     /// The server kept running but never accepted a connection on `port`.
     ServerNotListening {

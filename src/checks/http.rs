@@ -140,7 +140,10 @@ impl Client {
             request = request.body(body);
         }
         let started = Instant::now();
-        let mut response = request.send().await.map_err(|error| describe(&error))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|error| describe(&error, timeout))?;
         let status = response.status();
         let headers = response
             .headers()
@@ -165,7 +168,7 @@ impl Client {
                     }
                 }
                 Ok(None) => break,
-                Err(error) => return Err(describe(&error)),
+                Err(error) => return Err(describe(&error, timeout)),
             }
         }
         Ok(Response {
@@ -181,9 +184,12 @@ impl Client {
 }
 
 /// What went wrong, in words a beginner can act on.
-fn describe(error: &reqwest::Error) -> String {
+fn describe(error: &reqwest::Error, timeout: Duration) -> String {
     if error.is_timeout() {
-        "no complete response before the per-request timeout".to_string()
+        format!(
+            "no complete response within {:.1} s (the per-request timeout)",
+            timeout.as_secs_f64()
+        )
     } else if error.is_connect() {
         "could not connect: nothing accepted the connection".to_string()
     } else if error.is_body() || error.is_decode() {

@@ -270,9 +270,21 @@ async fn send(
     let response = match response {
         Ok(response) => response,
         Err(error) => {
-            let error = match server.exit_status() {
-                Some(status) => format!("the server stopped ({status}) while answering {summary}"),
-                None => format!("{summary}: {error}"),
+            // A dropped connection often means the server just died: let that be seen.
+            for _ in 0..10 {
+                if server.exit_status().is_some() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let error = match (server.exit_status(), server.killed_because()) {
+                (_, Some(reason)) => {
+                    format!("the server stopped while answering {summary}: {reason}")
+                }
+                (Some(status), None) => {
+                    format!("the server stopped ({status}) while answering {summary}")
+                }
+                (None, None) => format!("{summary}: {error}"),
             };
             exchange.error = Some(error.clone());
             return (Some(exchange), Some(error));

@@ -14,12 +14,13 @@ use crate::checks::{self, Options};
 use crate::cli::Format;
 use crate::course::{Course, Exercise};
 use crate::log_buffer::Log;
+use crate::platform;
 use crate::progress::{self, Progress};
 use crate::report;
 use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
 };
-use crate::server::{Launch, Supervisor};
+use crate::server::{Launch, Limits, Supervisor};
 use crate::workspace::Workspace;
 
 /// Exit code when `learn` is interrupted (128 + SIGINT), as shells expect.
@@ -57,7 +58,11 @@ pub fn check(
         only: only.map(str::to_string),
         deadline: None,
     };
-    let Some(report) = run(&workspace, exercise, &selected, &options, start_timeout)? else {
+    let settings = Settings {
+        start_timeout,
+        limits: None,
+    };
+    let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
         return Ok(INTERRUPTED);
     };
@@ -71,6 +76,14 @@ pub fn check(
     Ok(report.outcome.exit_code())
 }
 
+/// How the learner's server is started and held.
+pub(super) struct Settings {
+    /// Overrides the exercise's start timeout.
+    pub start_timeout: Option<Duration>,
+    /// Resource limits for the server's tree (grade mode).
+    pub limits: Option<Limits>,
+}
+
 /// Build, start and check one workspace; `None` when `learn` was interrupted (the
 /// server's process group is killed as the pipeline is dropped).
 pub(super) fn run(
@@ -78,15 +91,17 @@ pub(super) fn run(
     exercise: &Exercise,
     selected: &[&crate::course::Check],
     options: &Options,
-    start_timeout: Option<Duration>,
+    settings: &Settings,
 ) -> Result<Option<RunReport>> {
+    // Daemons a server double-forks become ours to find and kill (Linux).
+    platform::become_subreaper();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
         tokio::select! {
-            report = pipeline(workspace, exercise, selected, options, start_timeout) => Some(report),
+            report = pipeline(workspace, exercise, selected, options, settings) => Some(report),
             _ = interrupted() => None,
         }
     }))
@@ -111,7 +126,7 @@ async fn pipeline(
     exercise: &Exercise,
     selected: &[&crate::course::Check],
     options: &Options,
-    start_timeout: Option<Duration>,
+    settings: &Settings,
 ) -> RunReport {
     let started = Instant::now();
     let mut report = RunReport {
@@ -158,7 +173,8 @@ async fn pipeline(
         dir: &workspace.root,
         command: &workspace.config.run,
         env: &env,
-        start_timeout: options.bounded(start_timeout.unwrap_or(exercise.timeouts.start)),
+        start_timeout: options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start)),
+        limits: settings.limits,
     };
     let starting = spinner("starting your server");
     let started_server = Supervisor::start(&launch, Arc::clone(&log)).await;

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::check::{INTERRUPTED, run};
+use super::check::{INTERRUPTED, Settings, run};
 use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
+use crate::server::Limits;
 use crate::workspace::{CONFIG_FILE, Workspace};
 
 /// What grading one submission came to.
@@ -172,13 +173,11 @@ fn grade_one(
             .timeout
             .map(|seconds| Instant::now() + Duration::from_secs(seconds)),
     };
-    let report = match run(
-        &workspace,
-        exercise,
-        &selected,
-        &options,
-        args.start_timeout.map(Duration::from_secs),
-    ) {
+    let settings = Settings {
+        start_timeout: args.start_timeout.map(Duration::from_secs),
+        limits: Some(Limits::GRADING),
+    };
+    let report = match run(&workspace, exercise, &selected, &options, &settings) {
         Ok(Some(report)) => report,
         Ok(None) => return Graded::Interrupted,
         Err(error) => return Graded::Error(format!("{error:#}")),

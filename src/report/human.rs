@@ -220,11 +220,13 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
             exit_code,
             signal,
             port,
+            killed_because,
         } => {
-            let how = match (exit_code, signal) {
-                (Some(code), _) => format!("exit code {code}"),
-                (None, Some(signal)) => format!("killed by signal {signal}"),
-                (None, None) => "it could not be started".to_string(),
+            let how = match (killed_because, exit_code, signal) {
+                (Some(reason), _, _) => reason.clone(),
+                (None, Some(code), _) => format!("exit code {code}"),
+                (None, None, Some(signal)) => format!("killed by signal {signal}"),
+                (None, None, None) => "it could not be started".to_string(),
             };
             let _ = writeln!(
                 out,

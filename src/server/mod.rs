@@ -4,20 +4,58 @@
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
 use crate::log_buffer::{self, Log};
-use crate::platform::{self, Kill};
+use crate::platform::{self, GroupGuard, Kill};
 use crate::result::Problem;
 
 /// How often readiness is polled: a refused connect costs microseconds on loopback.
 const READY_POLL: Duration = Duration::from_millis(2);
 /// How long a server may take to exit after SIGTERM before it gets SIGKILL.
 const STOP_GRACE: Duration = Duration::from_secs(2);
+/// How often the process count of a limited server is looked at.
+const WATCH_POLL: Duration = Duration::from_millis(20);
+
+/// Limits for an untrusted server's process tree (grade mode).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub address_space_mib: u64,
+    pub cpu_seconds: u64,
+    pub file_size_mib: u64,
+    pub open_files: u64,
+    /// Processes in the server's group; enforced by watching, as root ignores RLIMIT_NPROC.
+    pub processes: usize,
+}
+
+impl Limits {
+    pub const GRADING: Limits = Limits {
+        address_space_mib: 2048,
+        cpu_seconds: 120,
+        file_size_mib: 64,
+        open_files: 1024,
+        processes: 64,
+    };
+
+    /// Shell lines that set the limits before the run command starts, so nothing the
+    /// server starts escapes them (POSIX `ulimit`; sizes in KiB and 512-byte blocks).
+    /// A limit the machine's hard limit forbids raising is left as the machine has it.
+    fn shell_prefix(&self) -> String {
+        [
+            format!("ulimit -v {}", self.address_space_mib * 1024),
+            format!("ulimit -t {}", self.cpu_seconds),
+            format!("ulimit -f {}", self.file_size_mib * 2048),
+            format!("ulimit -n {}", self.open_files),
+        ]
+        .iter()
+        .map(|line| format!("{line} 2>/dev/null\n"))
+        .collect()
+    }
+}
 
 /// What the server is started with.
 pub struct Launch<'a> {
@@ -25,15 +63,20 @@ pub struct Launch<'a> {
     pub command: &'a str,
     pub env: &'a [(String, String)],
     pub start_timeout: Duration,
+    /// Resource limits for the server's tree (grade mode), or none.
+    pub limits: Option<Limits>,
 }
 
 pub struct Supervisor {
     child: Child,
-    pgid: i32,
+    /// The server's process group; `None` once stopped.
+    group: Option<GroupGuard>,
     port: u16,
     log: Log,
     readers: Vec<JoinHandle<()>>,
-    stopped: bool,
+    watchdog: Option<JoinHandle<()>>,
+    /// Why `learn` killed the server before its time, if it did.
+    killed_because: Arc<Mutex<Option<String>>>,
 }
 
 impl Supervisor {
@@ -41,16 +84,21 @@ impl Supervisor {
     /// On failure the problem says why; `log` then holds what the server printed.
     pub async fn start(launch: &Launch<'_>, log: Log) -> Result<Supervisor, Problem> {
         let port = free_port().map_err(|error| Problem::ServerExited {
-            command: format!("{} (no free port: {error})", launch.command),
+            command: launch.command.to_string(),
             exit_code: None,
             signal: None,
             port: 0,
+            killed_because: Some(format!("learn found no free port: {error}")),
         })?;
         log.lock().expect("log lock").mask_port(port);
+        let script = match &launch.limits {
+            Some(limits) => format!("{}{}", limits.shell_prefix(), launch.command),
+            None => launch.command.to_string(),
+        };
         let mut command = Command::new("sh");
         command
             .arg("-c")
-            .arg(launch.command)
+            .arg(script)
             .current_dir(launch.dir)
             .env("PORT", port.to_string())
             .env("TZ", "UTC")
@@ -62,13 +110,25 @@ impl Supervisor {
             .stderr(Stdio::piped())
             .process_group(0)
             .kill_on_drop(true);
-        let mut child = command.spawn().map_err(|_| Problem::ServerExited {
+        let could_not_start = || Problem::ServerExited {
             command: launch.command.to_string(),
             exit_code: None,
             signal: None,
             port,
-        })?;
-        let pgid = child.id().map_or(0, |id| id as i32);
+            killed_because: None,
+        };
+        let (mut child, group) = GroupGuard::spawn(|| command.spawn(), |child| child.id())
+            .map_err(|_| could_not_start())?;
+        let group = group.ok_or_else(could_not_start)?;
+        let pgid = group.pgid();
+        let killed_because = Arc::new(Mutex::new(None));
+        let watchdog = launch.limits.map(|limits| {
+            tokio::spawn(watch_processes(
+                pgid,
+                limits.processes,
+                Arc::clone(&killed_because),
+            ))
+        });
         let readers = vec![
             tokio::spawn(log_buffer::drain(
                 child.stdout.take().expect("piped"),
@@ -81,11 +141,12 @@ impl Supervisor {
         ];
         let mut supervisor = Supervisor {
             child,
-            pgid,
+            group: Some(group),
             port,
             log,
             readers,
-            stopped: false,
+            watchdog,
+            killed_because,
         };
         let started = Instant::now();
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -93,8 +154,9 @@ impl Supervisor {
             if let Ok(Some(status)) = supervisor.child.try_wait() {
                 supervisor.stop().await;
                 let output = supervisor.log.lock().expect("log lock").tail(5);
+                let killed_because = supervisor.killed_because();
                 return Err(crate::build::missing_tool(status.code(), &output)
-                    .unwrap_or_else(|| exited(launch.command, status, port)));
+                    .unwrap_or_else(|| exited(launch.command, status, port, killed_because)));
             }
             if tokio::net::TcpStream::connect(address).await.is_ok() {
                 return Ok(supervisor);
@@ -129,43 +191,63 @@ impl Supervisor {
         self.child.try_wait().ok().flatten()
     }
 
-    /// SIGTERM to the whole group, SIGKILL after a grace period, then collect the output.
+    /// Why `learn` killed the server before the checks were done, if it did.
+    pub fn killed_because(&self) -> Option<String> {
+        self.killed_because.lock().expect("reason lock").clone()
+    }
+
+    /// SIGTERM to the whole group, SIGKILL after a grace period, then the escapees
+    /// (daemons handed to `learn` as subreaper); finally collect the output.
     pub async fn stop(&mut self) {
-        if self.stopped {
+        let Some(group) = self.group.take() else {
             return;
+        };
+        let pgid = group.pgid();
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.abort();
         }
-        self.stopped = true;
-        platform::kill_group(self.pgid, Kill::Gently);
+        platform::kill_group(pgid, Kill::Gently);
         let deadline = Instant::now() + STOP_GRACE;
-        while platform::group_alive(self.pgid) && Instant::now() < deadline {
+        while platform::group_alive(pgid) && Instant::now() < deadline {
             let _ = self.child.try_wait();
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        platform::kill_group(self.pgid, Kill::Now);
+        drop(group);
         let _ = self.child.wait().await;
-        // A descendant that escaped the group may still hold the pipes open: do not wait for it.
+        platform::kill_orphans();
+        // A descendant that escaped may still hold the pipes open: do not wait for it.
         for reader in self.readers.drain(..) {
             let _ = tokio::time::timeout(Duration::from_millis(200), reader).await;
         }
     }
 }
 
-impl Drop for Supervisor {
-    /// Whatever happened (an error, a panic), the server's tree does not outlive the run.
-    fn drop(&mut self) {
-        if !self.stopped {
-            platform::kill_group(self.pgid, Kill::Now);
+/// Kill the group when it holds more than `most` processes (a fork bomb).
+async fn watch_processes(pgid: i32, most: usize, killed_because: Arc<Mutex<Option<String>>>) {
+    loop {
+        tokio::time::sleep(WATCH_POLL).await;
+        let count = platform::group_size(pgid);
+        if count > most {
+            *killed_because.lock().expect("reason lock") = Some(format!(
+                "learn stopped it: it started more than {most} processes"
+            ));
+            platform::kill_group(pgid, Kill::Now);
+            return;
+        }
+        if count == 0 {
+            return;
         }
     }
 }
 
-fn exited(command: &str, status: ExitStatus, port: u16) -> Problem {
+fn exited(command: &str, status: ExitStatus, port: u16, killed_because: Option<String>) -> Problem {
     use std::os::unix::process::ExitStatusExt;
     Problem::ServerExited {
         command: command.to_string(),
         exit_code: status.code(),
         signal: status.signal(),
         port,
+        killed_because,
     }
 }
 

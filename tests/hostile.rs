@@ -1,0 +1,314 @@
+//! Hostile and broken servers (tests/hostile/*.py): whatever a server does, `learn`
+//! ends with a clear verdict in a bounded time and leaves no process behind.
+//! Each fixture notes the pid of every process it starts in `pids`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use common::{learn, processes_inside, repo};
+
+struct Outcome {
+    code: i32,
+    report: Value,
+    human: String,
+    took: Duration,
+}
+
+/// Run `fixture` as the server of a hello-http workspace, under `learn check` or, with
+/// `grade`, under `learn grade` (with its resource limits); then assert that nothing
+/// it started is still alive.
+fn run(fixture: &str, grade: bool) -> Outcome {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    fs::create_dir_all(&dir).unwrap();
+    for file in [fixture, "hostile_base.py"] {
+        fs::copy(repo().join("tests/hostile").join(file), dir.join(file)).unwrap();
+    }
+    fs::write(
+        dir.join("learn.toml"),
+        format!("exercise = \"hello-http\"\ntrack = \"python\"\nrun = \"python3 {fixture}\"\n"),
+    )
+    .unwrap();
+    let command = |format: &str| {
+        let mut command = learn(&temp.path().join("data"));
+        if grade {
+            command.args([
+                "grade",
+                "--exercise",
+                "hello-http",
+                "--start-timeout",
+                "3",
+                "--format",
+                format,
+            ]);
+            command.arg(&dir);
+        } else {
+            command.args([
+                "check",
+                "--start-timeout",
+                "3",
+                "--format",
+                format,
+                "--path",
+            ]);
+            command.arg(&dir);
+        }
+        command
+    };
+    let started = Instant::now();
+    let output = command("json").output().unwrap();
+    let took = started.elapsed();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "{fixture}: no JSON report ({error}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let human = String::from_utf8(command("human").output().unwrap().stdout).unwrap();
+    assert_nothing_left(fixture, &dir, temp.path());
+    Outcome {
+        code: output.status.code().unwrap(),
+        report,
+        human,
+        took,
+    }
+}
+
+fn assert_nothing_left(fixture: &str, dir: &Path, temp: &Path) {
+    let pids = fs::read_to_string(dir.join("pids")).unwrap_or_default();
+    let alive: Vec<&str> = pids.lines().filter(|pid| is_alive(pid)).collect();
+    assert!(
+        alive.is_empty(),
+        "{fixture}: processes still alive after learn ended: {alive:?}"
+    );
+    assert_eq!(
+        processes_inside(temp),
+        Vec::<String>::new(),
+        "{fixture}: processes left in the workspace"
+    );
+}
+
+fn is_alive(pid: &str) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
+/// The failure of check `id`.
+fn failure<'a>(outcome: &'a Outcome, id: &str) -> &'a str {
+    let check = outcome.report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["id"] == id)
+        .unwrap();
+    check["failure"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{id} did not fail: {check:#}"))
+}
+
+fn within(outcome: &Outcome, bound: u64) {
+    assert!(
+        outcome.took < Duration::from_secs(bound),
+        "took {:?}, more than {bound} s",
+        outcome.took
+    );
+}
+
+#[test]
+fn exits_at_once_with_an_error() {
+    let outcome = run("exits_at_once.py", false);
+    assert_eq!(outcome.code, 4);
+    assert_eq!(outcome.report["problem"]["kind"], "server_exited");
+    assert_eq!(outcome.report["problem"]["exit_code"], 3);
+    assert!(outcome.human.contains("│ Error: could not load config.yml"));
+    within(&outcome, 5);
+}
+
+#[test]
+fn never_listens() {
+    let outcome = run("never_listens.py", false);
+    assert_eq!(outcome.code, 4);
+    assert_eq!(outcome.report["problem"]["kind"], "server_not_listening");
+    assert!(outcome.human.contains("It did not listen on any port."));
+    within(&outcome, 10);
+}
+
+#[test]
+fn listens_on_another_port() {
+    let outcome = run("wrong_port.py", false);
+    assert_eq!(outcome.code, 4);
+    let port = outcome.report["problem"]["port"].as_u64().unwrap();
+    assert_eq!(
+        outcome.report["problem"]["other_ports"],
+        serde_json::json!([port + 1])
+    );
+    within(&outcome, 10);
+}
+
+#[test]
+fn crashes_on_the_first_request() {
+    let outcome = run("crashes_on_first_request.py", false);
+    assert_eq!(outcome.code, 1);
+    assert!(
+        failure(&outcome, "root-text")
+            .contains("the server stopped (exit status: 139) while answering GET /")
+    );
+    assert!(failure(&outcome, "greeting-text").contains("the server stopped"));
+    within(&outcome, 10);
+}
+
+#[test]
+fn hangs_on_one_request() {
+    let outcome = run("hangs_on_request.py", false);
+    assert_eq!(outcome.code, 1);
+    assert_eq!(
+        failure(&outcome, "root-text"),
+        "GET /: no complete response within 5.0 s (the per-request timeout)"
+    );
+    within(&outcome, 15);
+}
+
+#[test]
+fn answers_one_byte_per_second() {
+    let outcome = run("one_byte_per_second.py", false);
+    assert!(failure(&outcome, "root-text").contains("within 5.0 s (the per-request timeout)"));
+    within(&outcome, 15);
+}
+
+#[test]
+fn sends_an_endless_body() {
+    let outcome = run("endless_body.py", false);
+    let root = &outcome.report["checks"][0]["steps"][0]["response"];
+    assert_eq!(root["body_truncated"], true);
+    assert_eq!(root["body"].as_str().unwrap().len(), 1 << 20);
+    within(&outcome, 10);
+}
+
+#[test]
+fn sends_a_megabyte_of_headers() {
+    let outcome = run("huge_headers.py", false);
+    assert!(
+        failure(&outcome, "root-text").contains("did not send a valid HTTP response"),
+        "{}",
+        failure(&outcome, "root-text")
+    );
+    within(&outcome, 10);
+}
+
+#[test]
+fn sends_bytes_that_are_not_http() {
+    let outcome = run("not_http.py", false);
+    assert!(failure(&outcome, "root-text").contains("did not send a valid HTTP response"));
+    within(&outcome, 10);
+}
+
+#[test]
+fn closes_the_connection_mid_response() {
+    let outcome = run("closes_mid_response.py", false);
+    assert!(
+        failure(&outcome, "root-text").contains("cut off"),
+        "{}",
+        failure(&outcome, "root-text")
+    );
+    within(&outcome, 10);
+}
+
+#[test]
+fn floods_stdout_and_stderr() {
+    let outcome = run("floods_output.py", false);
+    assert_eq!(outcome.code, 1);
+    let log = outcome.report["server_log"].as_array().unwrap();
+    assert!(log.len() <= 40);
+    assert!(
+        outcome.report.to_string().len() < 2_000_000,
+        "the report stays small"
+    );
+    within(&outcome, 20);
+}
+
+#[test]
+fn ignores_sigterm() {
+    let outcome = run("ignores_sigterm.py", false);
+    assert_eq!(outcome.code, 1);
+    within(&outcome, 10);
+}
+
+#[test]
+fn double_forks_a_daemon_that_calls_setsid() {
+    let outcome = run("double_fork_daemon.py", false);
+    assert_eq!(outcome.code, 1);
+    within(&outcome, 10);
+}
+
+#[test]
+fn forks_without_bound_in_grade_mode() {
+    let outcome = run("forks_without_bound.py", true);
+    assert_eq!(outcome.code, 4, "it forks before it listens");
+    assert_eq!(
+        outcome.report["problem"]["killed_because"],
+        "learn stopped it: it started more than 64 processes"
+    );
+    assert!(outcome.human.contains("Your server stopped before it accepted any connection (learn stopped it: it started more than 64 processes)."));
+    within(&outcome, 15);
+}
+
+#[test]
+fn allocates_without_bound_in_grade_mode() {
+    let outcome = run("allocates_without_bound.py", true);
+    assert_eq!(outcome.code, 1);
+    assert!(failure(&outcome, "root-text").starts_with("GET /: "));
+    // Without the address-space limit it would have taken 3 GB and carried on.
+    let log = outcome.report["server_log"].to_string();
+    assert!(log.contains("MemoryError"), "{log}");
+    within(&outcome, 15);
+}
+
+#[test]
+fn fakes_a_passing_report_with_escape_sequences() {
+    let outcome = run("fakes_the_report.py", false);
+    assert_eq!(outcome.code, 1);
+    assert!(
+        !outcome.human.contains('\u{1b}') && !outcome.human.contains('\u{7}'),
+        "escape sequences reach the terminal"
+    );
+    assert!(
+        outcome
+            .human
+            .contains("server    │ ✓ All 9 checks passed · 12/12 points. Well done!"),
+        "{}",
+        outcome.human
+    );
+    assert!(
+        outcome
+            .human
+            .contains(r"│ \u{1b}]0;pwned\u{7}\rcarriage return trick"),
+        "{}",
+        outcome.human
+    );
+    assert!(
+        outcome
+            .human
+            .trim_end()
+            .ends_with("1 of 9 checks passed, 8 failed · 1/12 points"),
+        "{}",
+        outcome.human
+    );
+    within(&outcome, 10);
+}
+
+#[test]
+fn cannot_find_the_checks_on_disk_or_in_its_environment() {
+    let outcome = run("looks_for_the_checks.py", false);
+    let log = outcome.report["server_log"].to_string();
+    assert!(log.contains("checks found: 0 []"), "{log}");
+    within(&outcome, 10);
+}
