@@ -55,7 +55,7 @@ pub enum Command {
         start_timeout: Option<u64>,
     },
     /// Grade a submission in CI, in the formats grading platforms read.
-    Grade(GradeArgs),
+    Grade(Box<GradeArgs>),
 }
 
 #[derive(clap::Args)]
@@ -96,9 +96,19 @@ pub struct GradeArgs {
     /// How long the server may take to start listening [default: the exercise's].
     #[arg(long, value_name = "SECONDS")]
     pub start_timeout: Option<u64>,
-    /// A bound on the whole grade of one submission: build, start and checks.
+    /// A bound on the whole grade of one submission: build, start and checks
+    /// [default: the exercise's, usually 900].
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// How long the build may take [default: the exercise's, usually 600].
+    #[arg(long, value_name = "SECONDS")]
+    pub build_timeout: Option<u64>,
+    /// How long one check may take, all its requests together [default: the exercise's, usually 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub check_timeout: Option<u64>,
+    /// How long one request may take [default: the exercise's, usually 5].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

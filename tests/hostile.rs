@@ -23,6 +23,10 @@ struct Outcome {
 /// `grade`, under `learn grade` (with its resource limits); then assert that nothing
 /// it started is still alive.
 fn run(fixture: &str, grade: bool) -> Outcome {
+    run_with(fixture, grade, &[])
+}
+
+fn run_with(fixture: &str, grade: bool, extra: &[&str]) -> Outcome {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("ws");
     fs::create_dir_all(&dir).unwrap();
@@ -46,7 +50,7 @@ fn run(fixture: &str, grade: bool) -> Outcome {
                 "--format",
                 format,
             ]);
-            command.arg(&dir);
+            command.args(extra).arg(&dir);
         } else {
             command.args([
                 "check",
@@ -175,6 +179,17 @@ fn hangs_on_one_request() {
         "GET /: no complete response within 5.0 s (the per-request timeout)"
     );
     within(&outcome, 15);
+}
+
+#[test]
+fn a_check_has_a_time_limit_of_its_own_in_grade_mode() {
+    let outcome = run_with("hangs_on_request.py", true, &["--check-timeout", "1"]);
+    assert_eq!(outcome.code, 1);
+    assert_eq!(
+        failure(&outcome, "root-text"),
+        "the check ran out of time: 1 s is the most one check may take"
+    );
+    within(&outcome, 10);
 }
 
 #[test]

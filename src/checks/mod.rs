@@ -28,10 +28,12 @@ const SERVER_LINES_PER_CHECK: usize = 12;
 pub struct Options {
     pub seed: u64,
     pub request_timeout: Duration,
+    /// The most one check may take, all its steps together.
+    pub check_timeout: Duration,
     /// Run only this check and the checks it requires.
     pub only: Option<String>,
-    /// When the whole run must be over (`learn grade --timeout`): checks not started by
-    /// then are failed as not run, and no request waits past it.
+    /// When the whole run must be over: checks not started by then are failed as not
+    /// run, and no request waits past it.
     pub deadline: Option<Instant>,
 }
 
@@ -46,7 +48,7 @@ impl Options {
 }
 
 /// Why checks were not run when the deadline passed.
-pub const OUT_OF_TIME: &str = "the time limit of the whole run (--timeout) ran out";
+pub const OUT_OF_TIME: &str = "the time limit of the whole run ran out";
 
 /// The checks `only` selects: it and, transitively, what it requires. `None` selects all.
 pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Check>, String> {
@@ -189,6 +191,37 @@ impl Scope for State {
     }
 }
 
+/// The time one check has left: its own limit, or the run's, whichever ends first.
+struct Budget {
+    until: Instant,
+    /// What the failure says when it runs out.
+    why: String,
+}
+
+impl Budget {
+    fn for_check(options: &Options) -> Budget {
+        let own = Instant::now() + options.check_timeout;
+        match options.deadline {
+            Some(deadline) if deadline <= own => Budget {
+                until: deadline,
+                why: OUT_OF_TIME.to_string(),
+            },
+            _ => Budget {
+                until: own,
+                why: format!(
+                    "the check ran out of time: {:.0} s is the most one check may take",
+                    options.check_timeout.as_secs_f64()
+                ),
+            },
+        }
+    }
+
+    fn left(&self) -> Option<Duration> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+}
+
 /// Run one check's steps, recording each; the failure, if any, in one sentence.
 async fn run_check(
     check: &Check,
@@ -206,10 +239,14 @@ async fn run_check(
             Err(error) => return Some(error),
         }
     }
+    let budget = Budget::for_check(options);
     for step in &check.steps {
         match step {
             Step::Sleep(duration) => {
-                tokio::time::sleep(*duration).await;
+                let Some(left) = budget.left() else {
+                    return Some(budget.why);
+                };
+                tokio::time::sleep((*duration).min(left)).await;
                 steps.push(StepResult::Sleep {
                     ms: duration.as_millis() as u64,
                 });
@@ -217,8 +254,19 @@ async fn run_check(
             Step::Request(request) => {
                 let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
                 for _ in 0..request.repeat {
-                    let timeout = options.bounded(options.request_timeout);
-                    let (exchange, failure) = send(request, client, state, server, timeout).await;
+                    let Some(left) = budget.left() else {
+                        return Some(budget.why);
+                    };
+                    let timeout = options.request_timeout.min(left);
+                    let (exchange, mut failure) =
+                        send(request, client, state, server, timeout).await;
+                    if failure.is_some()
+                        && timeout < options.request_timeout
+                        && budget.left().is_none()
+                    {
+                        // The request was cut short by the check's (or the run's) limit.
+                        failure = Some(budget.why.clone());
+                    }
                     let exchange = match exchange {
                         Some(exchange) => exchange,
                         None => return failure,

@@ -55,10 +55,12 @@ pub fn check(
     let options = Options {
         seed: seed.unwrap_or_else(rand::random),
         request_timeout: exercise.timeouts.request,
+        check_timeout: exercise.timeouts.check,
         only: only.map(str::to_string),
-        deadline: None,
+        deadline: Some(Instant::now() + exercise.timeouts.run),
     };
     let settings = Settings {
+        build_timeout: None,
         start_timeout,
         limits: None,
     };
@@ -78,6 +80,8 @@ pub fn check(
 
 /// How the learner's server is started and held.
 pub(super) struct Settings {
+    /// Overrides the exercise's build timeout.
+    pub build_timeout: Option<Duration>,
     /// Overrides the exercise's start timeout.
     pub start_timeout: Option<Duration>,
     /// Resource limits for the server's tree (grade mode).
@@ -147,7 +151,8 @@ async fn pipeline(
         duration_ms: 0,
     };
     let building = spinner(&format!("building ({})", workspace.config.build));
-    let built = build::build(workspace, options.bounded(exercise.timeouts.build)).await;
+    let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
+    let built = build::build(workspace, options.bounded(build_timeout)).await;
     building.finish_and_clear();
     match built {
         Ok(record) => report.build = record,

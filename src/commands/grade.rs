@@ -165,15 +165,17 @@ fn grade_one(
         Err(error) => return Graded::Error(format!("{error:#}")),
     };
     let selected: Vec<&Check> = checks.iter().collect();
+    let timeouts = &exercise.timeouts;
+    let seconds = |flag: Option<u64>, default: Duration| flag.map_or(default, Duration::from_secs);
     let options = Options {
         seed,
-        request_timeout: exercise.timeouts.request,
+        request_timeout: seconds(args.request_timeout, timeouts.request),
+        check_timeout: seconds(args.check_timeout, timeouts.check),
         only: None,
-        deadline: args
-            .timeout
-            .map(|seconds| Instant::now() + Duration::from_secs(seconds)),
+        deadline: Some(Instant::now() + seconds(args.timeout, timeouts.run)),
     };
     let settings = Settings {
+        build_timeout: args.build_timeout.map(Duration::from_secs),
         start_timeout: args.start_timeout.map(Duration::from_secs),
         limits: Some(Limits::GRADING),
     };

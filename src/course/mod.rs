@@ -60,6 +60,10 @@ pub struct Timeouts {
     pub build: Duration,
     pub start: Duration,
     pub request: Duration,
+    /// One check, all its steps together.
+    pub check: Duration,
+    /// The whole run: build, start and every check.
+    pub run: Duration,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +91,8 @@ struct RawTimeouts {
     build_ms: Option<u64>,
     start_ms: Option<u64>,
     request_ms: Option<u64>,
+    check_ms: Option<u64>,
+    run_ms: Option<u64>,
 }
 
 /// The files of a starter scaffold, relative to the workspace root.
@@ -215,6 +221,8 @@ fn load_exercise(id: &str) -> Result<Exercise> {
             build: ms(raw.timeouts.build_ms, defaults.build),
             start: ms(raw.timeouts.start_ms, defaults.start),
             request: ms(raw.timeouts.request_ms, defaults.request),
+            check: ms(raw.timeouts.check_ms, defaults.check),
+            run: ms(raw.timeouts.run_ms, defaults.run),
         },
         readme: text(&EXERCISES, &format!("{id}/README.md"))?.to_string(),
         checks_file: format!("exercises/{id}/checks.toml"),
@@ -228,6 +236,8 @@ impl Default for Timeouts {
             build: Duration::from_secs(600),
             start: Duration::from_secs(20),
             request: Duration::from_secs(5),
+            check: Duration::from_secs(30),
+            run: Duration::from_secs(900),
         }
     }
 }
