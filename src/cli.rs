@@ -11,6 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Learn backend development by building real servers, checked over real HTTP."
 )]
 pub struct Cli {
+    /// Author mode: use the course in DIR (its exercises/ and scaffolds/) instead of
+    /// the one built into learn.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub course: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -120,7 +120,11 @@ pub fn create(exercise: &Exercise, track: &str, dir: &Path, force: bool) -> Resu
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let readme = (PathBuf::from("README.md"), exercise.readme.as_bytes());
-    for (relative, contents) in scaffold.files.iter().cloned().chain([readme]) {
+    let files = scaffold
+        .files
+        .iter()
+        .map(|(path, contents)| (path.clone(), contents.as_slice()));
+    for (relative, contents) in files.chain([readme]) {
         let path = dir.join(&relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)

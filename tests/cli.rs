@@ -305,6 +305,15 @@ fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
 
 #[test]
 fn interrupting_a_check_stops_the_server() {
+    interrupt_with("-INT");
+}
+
+#[test]
+fn terminating_a_check_stops_the_server() {
+    interrupt_with("-TERM");
+}
+
+fn interrupt_with(signal: &str) {
     let temp = tempfile::tempdir().unwrap();
     // The sleeper is a child of the shell, so only killing the whole group stops it.
     let dir = workspace(
@@ -336,7 +345,7 @@ fn interrupting_a_check_stops_the_server() {
         .unwrap();
     assert!(alive(server));
     std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     let output = child.wait_with_output().unwrap();
@@ -362,4 +371,36 @@ fn alive(pid: u32) -> bool {
                 .is_some_and(|(_, rest)| !rest.starts_with('Z'))
         })
         .unwrap_or(false)
+}
+
+#[test]
+fn a_corrupt_progress_file_is_set_aside_with_a_warning() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(data.join("progress.json"), "{ this is not json").unwrap();
+    let out = run(temp.path(), &["list"], temp.path());
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr
+            .starts_with("warning: your progress file could not be read"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("it was kept as [TMP]/data/progress.json.corrupt-"),
+        "{}",
+        out.stderr
+    );
+    let kept: Vec<String> = fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        fs::read_to_string(data.join(&kept[0])).unwrap(),
+        "{ this is not json"
+    );
 }

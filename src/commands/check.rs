@@ -28,13 +28,13 @@ pub(super) const INTERRUPTED: u8 = 130;
 const SERVER_LOG_LINES: usize = 40;
 
 pub fn check(
+    course: &Course,
     path: &Path,
     only: Option<&str>,
     format: Format,
     seed: Option<u64>,
     start_timeout: Option<Duration>,
 ) -> Result<u8> {
-    let course = Course::embedded()?;
     let workspace = Workspace::find(path)?;
     let exercise = course
         .exercise(&workspace.config.exercise)

@@ -27,7 +27,7 @@ enum Graded {
     Interrupted,
 }
 
-pub fn grade(args: &GradeArgs) -> Result<u8> {
+pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
     if args.output.len() > args.format.len() {
         bail!(
             "there are more --output files ({}) than --format options ({})",
@@ -36,7 +36,6 @@ pub fn grade(args: &GradeArgs) -> Result<u8> {
         );
     }
     colored::control::set_override(false);
-    let course = Course::embedded()?;
     let exercise = course.exercise(&args.exercise)?;
     if let Some(track) = &args.track {
         exercise.track(track)?;

@@ -18,16 +18,18 @@ pub use check::check;
 
 /// Run the command; the exit code on success (0, or a check verdict of 1, 3 or 4).
 pub fn run(cli: Cli) -> Result<u8> {
+    let course = Course::load(cli.course.as_deref())?;
+    let course = &course;
     match cli.command {
-        Command::List => list().map(|()| 0),
-        Command::Grade(args) => grade::grade(&args),
-        Command::Show { id } => show(&id).map(|()| 0),
+        Command::List => list(course).map(|()| 0),
+        Command::Grade(args) => grade::grade(course, &args),
+        Command::Show { id } => show(course, &id).map(|()| 0),
         Command::Start {
             id,
             lang,
             dir,
             force,
-        } => start(&id, &lang, dir, force).map(|()| 0),
+        } => start(course, &id, &lang, dir, force).map(|()| 0),
         Command::Check {
             path,
             only,
@@ -35,6 +37,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             seed,
             start_timeout,
         } => check(
+            course,
             &path,
             only.as_deref(),
             format,
@@ -44,8 +47,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn list() -> Result<()> {
-    let course = Course::embedded()?;
+fn list(course: &Course) -> Result<()> {
     let (progress, warning) = Progress::load(&progress::data_dir()?);
     if let Some(warning) = warning {
         eprintln!("{} {warning}", "warning:".yellow());
@@ -95,8 +97,7 @@ fn list() -> Result<()> {
     Ok(())
 }
 
-fn show(id: &str) -> Result<()> {
-    let course = Course::embedded()?;
+fn show(course: &Course, id: &str) -> Result<()> {
     let exercise = course.exercise(id)?;
     let stage = course
         .stages
@@ -132,8 +133,7 @@ fn show(id: &str) -> Result<()> {
     Ok(())
 }
 
-fn start(id: &str, lang: &str, dir: Option<PathBuf>, force: bool) -> Result<()> {
-    let course = Course::embedded()?;
+fn start(course: &Course, id: &str, lang: &str, dir: Option<PathBuf>, force: bool) -> Result<()> {
     let exercise = course.exercise(id)?;
     let track = exercise.track(lang)?;
     let dir = dir.unwrap_or_else(|| PathBuf::from(id));

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod source_error;
 pub mod template;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -53,6 +54,7 @@ pub struct Exercise {
     pub readme: String,
     checks_file: String,
     checks_source: String,
+    source: Source,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -97,22 +99,139 @@ struct RawTimeouts {
 
 /// The files of a starter scaffold, relative to the workspace root.
 pub struct Scaffold {
-    pub files: Vec<(PathBuf, &'static [u8])>,
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Where the course's files come from.
+#[derive(Clone)]
+enum Source {
+    /// Compiled into the binary: the learner's course, whose checks exist nowhere on disk.
+    Embedded,
+    /// A folder holding `exercises/` and `scaffolds/` (author mode, `--course DIR`).
+    Folder(PathBuf),
+}
+
+impl Source {
+    /// A course file's name as errors show it.
+    fn name(&self, path: &str) -> String {
+        match self {
+            Source::Embedded => path.to_string(),
+            Source::Folder(root) => root.join(path).display().to_string(),
+        }
+    }
+
+    /// A text file, by its path in the course (`exercises/roadmap.toml`).
+    fn text(&self, path: &str) -> Result<String> {
+        match self {
+            Source::Embedded => embedded(path)
+                .and_then(|(dir, inner)| dir.get_file(inner))
+                .and_then(|file| file.contents_utf8())
+                .map(str::to_string)
+                .with_context(|| format!("the course is missing {path}")),
+            Source::Folder(root) => fs::read_to_string(root.join(path))
+                .with_context(|| format!("cannot read {}", root.join(path).display())),
+        }
+    }
+
+    /// Every file under a folder of the course, relative to it; build output left out.
+    fn files(&self, path: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let mut files = Vec::new();
+        match self {
+            Source::Embedded => {
+                let dir = embedded(path)
+                    .and_then(|(dir, inner)| dir.get_dir(inner))
+                    .with_context(|| format!("the course has no {path}"))?;
+                collect_embedded(dir, dir.path(), &mut files);
+            }
+            Source::Folder(root) => {
+                let dir = root.join(path);
+                if !dir.is_dir() {
+                    bail!("the course has no folder {}", dir.display());
+                }
+                collect_folder(&dir, &dir, &mut files)?;
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// The embedded folder holding a course path, and the path inside it.
+fn embedded(path: &str) -> Option<(&'static Dir<'static>, &str)> {
+    if let Some(inner) = path.strip_prefix("exercises/") {
+        Some((&EXERCISES, inner))
+    } else {
+        path.strip_prefix("scaffolds/")
+            .map(|inner| (&SCAFFOLDS, inner))
+    }
+}
+
+fn is_generated(name: &std::ffi::OsStr) -> bool {
+    GENERATED_DIRS.iter().any(|generated| name == *generated)
+}
+
+fn collect_embedded(dir: &Dir<'static>, root: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for file in dir.files() {
+        let relative = file.path().strip_prefix(root).unwrap_or(file.path());
+        out.push((relative.to_path_buf(), file.contents().to_vec()));
+    }
+    for sub in dir.dirs() {
+        if !sub.path().file_name().is_some_and(is_generated) {
+            collect_embedded(sub, root, out);
+        }
+    }
+}
+
+fn collect_folder(dir: &Path, root: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .flatten()
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            if !is_generated(&entry.file_name()) {
+                collect_folder(&path, root, out)?;
+            }
+        } else {
+            let contents =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            out.push((
+                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                contents,
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Course {
-    /// The course compiled into this binary.
-    pub fn embedded() -> Result<Course> {
-        let roadmap = text(&EXERCISES, "roadmap.toml")?;
-        let roadmap: RawRoadmap = toml::from_str(roadmap)
-            .map_err(|error| SourceError::from_toml("exercises/roadmap.toml", roadmap, &error))?;
+    /// The course compiled into this binary, or, in author mode, the one in `folder`
+    /// (whose every checks file is validated at once, so authors see mistakes early).
+    pub fn load(folder: Option<&Path>) -> Result<Course> {
+        let Some(folder) = folder else {
+            return Course::from_source(Source::Embedded);
+        };
+        let course = Course::from_source(Source::Folder(folder.to_path_buf()))?;
+        for exercise in &course.exercises {
+            exercise.checks()?;
+        }
+        Ok(course)
+    }
+
+    fn from_source(source: Source) -> Result<Course> {
+        let file = source.name("exercises/roadmap.toml");
+        let roadmap = source.text("exercises/roadmap.toml")?;
+        let roadmap: RawRoadmap = toml::from_str(&roadmap)
+            .map_err(|error| SourceError::from_toml(&file, &roadmap, &error))?;
         let mut exercises = Vec::new();
         for stage in &roadmap.stage {
             for id in &stage.exercises {
-                let exercise = load_exercise(id)?;
+                let exercise = load_exercise(&source, id)?;
                 if exercise.stage != stage.number {
                     bail!(
-                        "exercises/{id}/exercise.toml says stage {}, but roadmap.toml lists it under stage {}",
+                        "{} says stage {}, but roadmap.toml lists it under stage {}",
+                        source.name(&format!("exercises/{id}/exercise.toml")),
                         exercise.stage,
                         stage.number
                     );
@@ -163,43 +282,19 @@ impl Exercise {
     }
 
     pub fn scaffold(&self, track: &str) -> Result<Scaffold> {
-        let root = format!("{}/{track}", self.id);
-        let dir = SCAFFOLDS
-            .get_dir(&root)
+        let files = self
+            .source
+            .files(&format!("scaffolds/{}/{track}", self.id))
             .with_context(|| format!("the course has no scaffold for {} in {track}", self.id))?;
-        let mut files = Vec::new();
-        collect_files(dir, Path::new(&root), &mut files);
         Ok(Scaffold { files })
     }
 }
 
-fn collect_files(dir: &Dir<'static>, root: &Path, out: &mut Vec<(PathBuf, &'static [u8])>) {
-    for file in dir.files() {
-        let relative = file.path().strip_prefix(root).unwrap_or(file.path());
-        out.push((relative.to_path_buf(), file.contents()));
-    }
-    for sub in dir.dirs() {
-        let generated = sub
-            .path()
-            .file_name()
-            .is_some_and(|name| GENERATED_DIRS.iter().any(|g| name == *g));
-        if !generated {
-            collect_files(sub, root, out);
-        }
-    }
-}
-
-fn text(dir: &'static Dir<'static>, path: &str) -> Result<&'static str> {
-    dir.get_file(path)
-        .and_then(|file| file.contents_utf8())
-        .with_context(|| format!("the course is missing exercises/{path}"))
-}
-
-fn load_exercise(id: &str) -> Result<Exercise> {
-    let file = format!("exercises/{id}/exercise.toml");
-    let source = text(&EXERCISES, &format!("{id}/exercise.toml"))?;
+fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
+    let file = source.name(&format!("exercises/{id}/exercise.toml"));
+    let text = source.text(&format!("exercises/{id}/exercise.toml"))?;
     let raw: RawExercise =
-        toml::from_str(source).map_err(|error| SourceError::from_toml(&file, source, &error))?;
+        toml::from_str(&text).map_err(|error| SourceError::from_toml(&file, &text, &error))?;
     let env = raw
         .env
         .into_iter()
@@ -224,9 +319,10 @@ fn load_exercise(id: &str) -> Result<Exercise> {
             check: ms(raw.timeouts.check_ms, defaults.check),
             run: ms(raw.timeouts.run_ms, defaults.run),
         },
-        readme: text(&EXERCISES, &format!("{id}/README.md"))?.to_string(),
-        checks_file: format!("exercises/{id}/checks.toml"),
-        checks_source: text(&EXERCISES, &format!("{id}/checks.toml"))?.to_string(),
+        readme: source.text(&format!("exercises/{id}/README.md"))?,
+        checks_file: source.name(&format!("exercises/{id}/checks.toml")),
+        checks_source: source.text(&format!("exercises/{id}/checks.toml"))?,
+        source: source.clone(),
     })
 }
 
@@ -248,7 +344,7 @@ mod tests {
 
     #[test]
     fn every_embedded_exercise_loads_with_valid_checks() {
-        let course = Course::embedded().unwrap();
+        let course = Course::load(None).unwrap();
         assert_eq!(course.stages.len(), 12);
         for exercise in &course.exercises {
             let checks = exercise.checks().unwrap_or_else(|error| panic!("{error}"));
@@ -274,7 +370,7 @@ mod tests {
 
     #[test]
     fn unknown_ids_get_a_suggestion() {
-        let course = Course::embedded().unwrap();
+        let course = Course::load(None).unwrap();
         let error = course.exercise("crud-ap").err().unwrap().to_string();
         assert!(error.contains("Did you mean `crud-app`?"), "{error}");
         let error = course

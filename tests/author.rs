@@ -1,0 +1,127 @@
+//! Author mode (`--course DIR`): the course is read from a folder, and every mistake in
+//! its files points at file:line:col with the offending text.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_dir, learn, repo};
+
+/// A copy of the course to break.
+fn course(temp: &Path) -> std::path::PathBuf {
+    let dir = temp.join("course");
+    copy_dir(&repo().join("exercises"), &dir.join("exercises"));
+    copy_dir(&repo().join("scaffolds"), &dir.join("scaffolds"));
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// `learn --course DIR list`: its exit code and standard error, the temp folder masked.
+fn list(temp: &Path, course: &Path) -> (i32, String) {
+    let output = learn(&temp.join("data"))
+        .arg("--course")
+        .arg(course)
+        .arg("list")
+        .output()
+        .unwrap();
+    let stderr =
+        String::from_utf8_lossy(&output.stderr).replace(&temp.display().to_string(), "[TMP]");
+    (output.status.code().unwrap(), stderr)
+}
+
+#[test]
+fn the_course_folder_is_what_learn_reads() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/hello-http/README.md"),
+        "# ",
+        "# Edited: ",
+    );
+    let output = learn(&temp.path().join("data"))
+        .args(["show", "hello-http", "--course"])
+        .arg(&course)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("# Edited: "));
+}
+
+#[test]
+fn a_misspelled_key_in_a_checks_file_is_located_and_corrected() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/hello-http/checks.toml"),
+        "equals = 404",
+        "equal = 404",
+    );
+    let (code, stderr) = list(temp.path(), &course);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("author_checks_key", stderr);
+}
+
+#[test]
+fn an_undefined_template_name_is_located() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/crud-app/checks.toml"),
+        "/posts/{{post_id}}",
+        "/posts/{{postid}}",
+    );
+    let (code, stderr) = list(temp.path(), &course);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("author_template_name", stderr);
+}
+
+#[test]
+fn a_misspelled_key_in_exercise_toml_is_located_and_corrected() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/crud-app/exercise.toml"),
+        "stage =",
+        "stag =",
+    );
+    let (code, stderr) = list(temp.path(), &course);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("author_exercise_key", stderr);
+}
+
+#[test]
+fn a_malformed_roadmap_is_located() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/roadmap.toml"),
+        "number = 4",
+        "number = four",
+    );
+    let (code, stderr) = list(temp.path(), &course);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("author_roadmap", stderr);
+}
+
+#[test]
+fn a_roadmap_naming_a_missing_exercise_says_which_file_is_missing() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = course(temp.path());
+    edit(
+        &course.join("exercises/roadmap.toml"),
+        "exercises = [\"crud-app\"]",
+        "exercises = [\"crud-apps\"]",
+    );
+    let (code, stderr) = list(temp.path(), &course);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("[TMP]/course/exercises/crud-apps/exercise.toml"),
+        "{stderr}"
+    );
+}
