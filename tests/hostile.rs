@@ -280,10 +280,17 @@ fn forks_without_bound_in_grade_mode() {
 fn allocates_without_bound_in_grade_mode() {
     let outcome = run("allocates_without_bound.py", true);
     assert_eq!(outcome.code, 1);
-    assert!(failure(&outcome, "root-text").starts_with("GET /: "));
+    assert!(
+        failure(&outcome, "root-text").contains("GET /"),
+        "{}",
+        failure(&outcome, "root-text")
+    );
     // Without the address-space limit it would have taken 3 GB and carried on.
     let log = outcome.report["server_log"].to_string();
-    assert!(log.contains("MemoryError"), "{log}");
+    assert!(
+        log.contains("Cannot allocate memory") || log.contains("MemoryError"),
+        "{log}"
+    );
     within(&outcome, 15);
 }
 

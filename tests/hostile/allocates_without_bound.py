@@ -1,7 +1,10 @@
+import mmap
 from hostile_base import serve
 hog = []
 def grow(conn):
-    for _ in range(60):  # 3 GB at most, were there no limit
-        hog.append(bytearray(50 * 1024 * 1024))
+    # 3 GB of address space at most, were there no limit; untouched, so a broken limit
+    # cannot hurt the machine, yet each map counts against RLIMIT_AS.
+    for _ in range(60):
+        hog.append(mmap.mmap(-1, 50 * 1024 * 1024))
     conn.close()
 serve(first=grow)
