@@ -52,8 +52,8 @@ pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildReco
     record.duration_ms = started.elapsed().as_millis() as u64;
     let succeeded = matches!(result, Ok((Some(0), _)));
     // A failed stamp write only costs a rebuild next time; the build result stands.
-    let _ = write_stamp(
-        &workspace.state_dir(),
+    let _ = crate::atomic::write_json(
+        &stamp_path,
         &Stamp {
             inputs_sha256: fingerprint,
             succeeded,
@@ -92,14 +92,6 @@ fn fingerprint(workspace: &Workspace) -> String {
         }
     }
     format!("{:x}", hasher.finalize())
-}
-
-fn write_stamp(state_dir: &Path, stamp: &Stamp) -> std::io::Result<()> {
-    fs::create_dir_all(state_dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(state_dir)?;
-    serde_json::to_writer(&mut file, stamp)?;
-    file.persist(state_dir.join(STAMP_FILE))?;
-    Ok(())
 }
 
 /// Run `command` with `sh -c` in its own process group, output merged and kept bounded.

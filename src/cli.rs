@@ -58,8 +58,19 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         start_timeout: Option<u64>,
     },
-    /// Grade a submission in CI, in the formats grading platforms read.
+    /// The next hint for the first check that failed (or for CHECK); hints unlock in steps.
+    Hint {
+        /// A check id, as the report shows it.
+        check: Option<String>,
+    },
+    /// What comes next: the next exercise once this one passes, or what still fails.
+    Next,
+    /// Grade submissions in CI, in the formats grading platforms read.
     Grade(Box<GradeArgs>),
+    /// Shell completions for bash, zsh, fish, elvish or PowerShell.
+    Completions { shell: clap_complete::Shell },
+    /// The manual page, in roff (`man -l <(learn man)`).
+    Man,
 }
 
 #[derive(clap::Args)]

@@ -2,6 +2,7 @@
 //! The binary is `src/main.rs`; the library exists so fuzz targets can reach the
 //! checks parser and templates.
 
+mod atomic;
 mod build;
 mod checks;
 mod cli;
@@ -37,11 +38,33 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { USAGE_ERROR } else { 0 });
         }
     };
-    match commands::run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(error) => {
+    // `learn list | head` closes the pipe early: end quietly, as other tools do.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(|| commands::run(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(error)) => {
             eprintln!("{} {error:#}", "error:".red().bold());
             ExitCode::from(USAGE_ERROR)
         }
+        Err(payload) if is_broken_pipe(payload.as_ref()) => ExitCode::from(BROKEN_PIPE),
+        Err(payload) => std::panic::resume_unwind(payload),
     }
+}
+
+/// Exit code of a program whose output pipe was closed (128 + SIGPIPE).
+const BROKEN_PIPE: u8 = 141;
+
+/// Whether a panic is `println!` failing on a closed standard output.
+fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    message.contains("Broken pipe")
 }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -88,15 +87,9 @@ impl Progress {
 
     /// Write atomically: a crash mid-write leaves the old file whole.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut file = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write in {}", dir.display()))?;
-        let text = serde_json::to_string_pretty(self).expect("progress always serializes");
-        file.write_all(text.as_bytes())?;
-        file.as_file().sync_all()?;
-        file.persist(dir.join(FILE))
-            .with_context(|| format!("cannot save {}", dir.join(FILE).display()))?;
-        Ok(())
+        let path = dir.join(FILE);
+        crate::atomic::write_json(&path, self)
+            .with_context(|| format!("cannot save {}", path.display()))
     }
 }
 
@@ -137,5 +130,62 @@ mod tests {
             kept.iter()
                 .any(|name| name.to_string_lossy().starts_with("progress.json.corrupt-"))
         );
+    }
+}
+
+/// What `learn` remembers inside one workspace (`.learn/state.json`): which checks
+/// failed last time and how many hints of each the learner has seen. Check ids and
+/// counts only: no hidden check is ever written here.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct WorkspaceState {
+    pub last_run: Option<LastRun>,
+    #[serde(default)]
+    pub hints_seen: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LastRun {
+    pub exercise: String,
+    pub passed: bool,
+    /// The checks that did not pass, failed or skipped, in order.
+    pub not_passed: Vec<String>,
+}
+
+const STATE_FILE: &str = "state.json";
+
+impl WorkspaceState {
+    /// The state of the workspace with this `.learn/` folder; a missing or unreadable
+    /// file is a fresh start (it holds nothing that cannot be made again).
+    pub fn load(state_dir: &Path) -> WorkspaceState {
+        fs::read_to_string(state_dir.join(STATE_FILE))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, state_dir: &Path) -> Result<()> {
+        let path = state_dir.join(STATE_FILE);
+        crate::atomic::write_json(&path, self)
+            .with_context(|| format!("cannot save {}", path.display()))
+    }
+
+    /// Remember a full run: what did not pass, and that the report showed each failed
+    /// check's first hint.
+    pub fn record(&mut self, report: &RunReport) {
+        let not_passed = report
+            .checks
+            .iter()
+            .filter(|check| check.status != crate::result::CheckStatus::Passed)
+            .map(|check| check.id.clone())
+            .collect();
+        for check in report.checks.iter().filter(|check| check.hint.is_some()) {
+            let seen = self.hints_seen.entry(check.id.clone()).or_default();
+            *seen = (*seen).max(1);
+        }
+        self.last_run = Some(LastRun {
+            exercise: report.exercise.clone(),
+            passed: report.outcome == Outcome::Passed,
+            not_passed,
+        });
     }
 }

@@ -278,8 +278,10 @@ fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
     assert_eq!(passing.code, 0, "{}", passing.stdout);
     insta::assert_snapshot!("report_passing", passing.stdout);
 
-    let list = run(temp.path(), &["list"], temp.path());
+    let list = run(temp.path(), &["list"], &dir);
     insta::assert_snapshot!("list_after_passing", list.stdout);
+    let next = run(temp.path(), &["next"], &dir);
+    insta::assert_snapshot!("next_after_passing", next.stdout);
 
     let app = dir.join("app.py");
     let source = fs::read_to_string(&app).unwrap();
@@ -292,6 +294,26 @@ fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
     let failing = run(temp.path(), &["check", "--seed", "1"], &dir);
     assert_eq!(failing.code, 1);
     insta::assert_snapshot!("report_failing", failing.stdout);
+
+    // The report showed the first hint; `learn hint` goes on from there, then stays on the last.
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    let hints: Vec<String> = (0..3)
+        .map(|_| run(temp.path(), &["hint"], &dir.join("sub")).stdout)
+        .collect();
+    insta::assert_snapshot!("hint_second", hints[0]);
+    assert_eq!(
+        hints[1], hints[0],
+        "the second hint is the last one, and stays"
+    );
+    let unknown = run(temp.path(), &["hint", "helth"], &dir);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("Did you mean `health`?"),
+        "{}",
+        unknown.stderr
+    );
+    let next = run(temp.path(), &["next"], &dir);
+    insta::assert_snapshot!("next_while_failing", next.stdout);
 
     let only = check_json(&temp.path().join("data"), &dir, &["--only", "health"]);
     let ids: Vec<&str> = only.1["checks"]
@@ -403,4 +425,44 @@ fn a_corrupt_progress_file_is_set_aside_with_a_warning() {
         fs::read_to_string(data.join(&kept[0])).unwrap(),
         "{ this is not json"
     );
+}
+
+#[test]
+fn hint_before_any_check_says_to_run_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = workspace(temp.path(), "", "true");
+    let out = run(temp.path(), &["hint"], &dir);
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("hint_before_check", out.stderr);
+}
+
+#[test]
+fn a_closed_output_pipe_ends_learn_quietly() {
+    let temp = tempfile::tempdir().unwrap();
+    // bash makes the pipe, so no other thread of this test process can hold it open;
+    // `true` has closed it by the time learn writes.
+    let script = r#"(sleep 0.3; exec "$0" show crud-app) | true; echo "${PIPESTATUS[0]}""#;
+    let output = std::process::Command::new("bash")
+        .args(["-c", script])
+        .arg(assert_cmd::cargo::cargo_bin("learn"))
+        .env("LEARN_DATA_DIR", temp.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "141");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_cli() {
+    let temp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(temp.path(), &["completions", shell], temp.path());
+        assert_eq!(out.code, 0);
+        assert!(
+            out.stdout.contains("grade") && out.stdout.contains("hint"),
+            "{shell}"
+        );
+    }
+    let man = run(temp.path(), &["man"], temp.path());
+    assert!(man.stdout.contains(".TH learn 1") && man.stdout.contains("check"));
 }

@@ -258,13 +258,12 @@ async fn run_check(
                         return Some(budget.why);
                     };
                     let timeout = options.request_timeout.min(left);
+                    let sent = Instant::now();
                     let (exchange, mut failure) =
                         send(request, client, state, server, timeout).await;
-                    if failure.is_some()
-                        && timeout < options.request_timeout
-                        && budget.left().is_none()
-                    {
-                        // The request was cut short by the check's (or the run's) limit.
+                    let cut_short = timeout < options.request_timeout && sent.elapsed() >= timeout;
+                    if failure.is_some() && cut_short {
+                        // The request waited all the time the check (or the run) had left.
                         failure = Some(budget.why.clone());
                     }
                     let exchange = match exchange {

@@ -15,7 +15,7 @@ use crate::cli::Format;
 use crate::course::{Course, Exercise};
 use crate::log_buffer::Log;
 use crate::platform;
-use crate::progress::{self, Progress};
+use crate::progress::{self, Progress, WorkspaceState};
 use crate::report;
 use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
@@ -74,6 +74,11 @@ pub fn check(
     }
     if options.only.is_none() {
         save_progress(&report, &workspace.root);
+        let mut state = WorkspaceState::load(&workspace.state_dir());
+        state.record(&report);
+        if let Err(error) = state.save(&workspace.state_dir()) {
+            eprintln!("{} {error:#}", "warning:".yellow());
+        }
     }
     Ok(report.outcome.exit_code())
 }

@@ -2,6 +2,7 @@
 
 mod check;
 mod grade;
+mod learner;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use colored::Colorize;
 use crate::cli::{Cli, Command};
 use crate::course::Course;
 use crate::progress::{self, Progress};
-use crate::workspace;
+use crate::workspace::{self, Workspace};
 
 pub use check::check;
 
@@ -22,6 +23,18 @@ pub fn run(cli: Cli) -> Result<u8> {
     let course = &course;
     match cli.command {
         Command::List => list(course).map(|()| 0),
+        Command::Hint { check } => learner::hint(course, check.as_deref()).map(|()| 0),
+        Command::Next => learner::next(course).map(|()| 0),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "learn", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(0)
+        }
         Command::Grade(args) => grade::grade(course, &args),
         Command::Show { id } => show(course, &id).map(|()| 0),
         Command::Start {
@@ -52,6 +65,10 @@ fn list(course: &Course) -> Result<()> {
     if let Some(warning) = warning {
         eprintln!("{} {warning}", "warning:".yellow());
     }
+    let current = Workspace::find(&std::env::current_dir()?)
+        .ok()
+        .map(|workspace| workspace.config.exercise);
+    let completed = |id: &str| progress.exercises.get(id).is_some_and(|p| p.completed);
     println!("{}\n", "The backend roadmap".bold());
     let width = course
         .exercises
@@ -61,40 +78,55 @@ fn list(course: &Course) -> Result<()> {
         .unwrap_or(0);
     for stage in &course.stages {
         let note = match (stage.exercises.is_empty(), stage.reading) {
-            (true, true) => "reading stage",
-            (true, false) => "exercises coming soon",
-            (false, _) => "",
+            (true, true) => "reading stage".dimmed().to_string(),
+            (true, false) => "exercises coming soon".dimmed().to_string(),
+            (false, _) => {
+                let done = stage.exercises.iter().filter(|id| completed(id)).count();
+                progress_bar(done, stage.exercises.len())
+            }
         };
-        println!(
-            "{:>2}  {}  {}",
-            stage.number,
-            stage.title.bold(),
-            note.dimmed()
-        );
+        println!("{:>2}  {}  {note}", stage.number, stage.title.bold());
         println!("    {}", stage.about.dimmed());
         for id in &stage.exercises {
             let exercise = course.exercise(id)?;
             let status = match progress.exercises.get(id) {
                 Some(done) if done.completed => format!("{} done ({})", "✓".green(), done.track),
                 Some(partial) => format!(
-                    "{}/{} checks passing ({})",
+                    "in progress: {}/{} checks ({})",
                     partial.passed, partial.total, partial.track
                 ),
                 None => "not started".dimmed().to_string(),
             };
-            println!("      {:<width$}  {:<34} {status}", id, exercise.title);
+            let marker = if current.as_deref() == Some(id.as_str()) {
+                "→"
+            } else {
+                " "
+            };
+            println!(
+                "    {marker} {:<width$}  {:<34} {status}",
+                id, exercise.title
+            );
         }
     }
-    let next = course.exercises.iter().find(|exercise| {
-        !progress
-            .exercises
-            .get(&exercise.id)
-            .is_some_and(|p| p.completed)
-    });
-    if let Some(next) = next {
+    if let Some(next) = course
+        .exercises
+        .iter()
+        .find(|exercise| !completed(&exercise.id))
+    {
         println!("\nNext up: learn start {}", next.id);
     }
     Ok(())
+}
+
+/// `[████░░░░░░] 2/5`: how much of a stage is done.
+fn progress_bar(done: usize, total: usize) -> String {
+    const CELLS: usize = 10;
+    let filled = (done * CELLS).checked_div(total).unwrap_or(0);
+    format!(
+        "[{}{}] {done}/{total}",
+        "█".repeat(filled),
+        "░".repeat(CELLS - filled)
+    )
 }
 
 fn show(course: &Course, id: &str) -> Result<()> {
