@@ -174,9 +174,9 @@ fn group_members(pgid: i32) -> Vec<i32> {
         .collect()
 }
 
-/// TCP ports that processes of group `pgid` listen on (Linux: from /proc).
+/// Where processes of group `pgid` listen for TCP connections (Linux: from /proc).
 #[cfg(target_os = "linux")]
-pub fn listening_ports(pgid: i32) -> Vec<u16> {
+pub fn listening(pgid: i32) -> Vec<std::net::SocketAddr> {
     use std::collections::HashSet;
     use std::fs;
 
@@ -197,7 +197,7 @@ pub fn listening_ports(pgid: i32) -> Vec<u16> {
             }
         }
     }
-    let mut ports = Vec::new();
+    let mut found = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
         let Ok(text) = fs::read_to_string(table) else {
             continue;
@@ -210,24 +210,37 @@ pub fn listening_ports(pgid: i32) -> Vec<u16> {
             else {
                 continue;
             };
-            if *state != "0A" || !socket_inodes.contains(*inode) {
-                continue;
-            }
-            if let Some(port) = local
-                .rsplit_once(':')
-                .and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
-            {
-                ports.push(port);
+            if *state == "0A" && socket_inodes.contains(*inode) {
+                found.extend(parse_proc_address(local));
             }
         }
     }
-    ports.sort_unstable();
-    ports.dedup();
-    ports
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// `0100007F:1F90` (IPv4) or 32 hex digits (IPv6), each 32-bit word in host order.
+#[cfg(target_os = "linux")]
+fn parse_proc_address(text: &str) -> Option<std::net::SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let (address, port) = text.rsplit_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let words: Vec<u32> = (0..address.len() / 8)
+        .map(|i| u32::from_str_radix(&address[i * 8..i * 8 + 8], 16).map(u32::from_be))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let bytes: Vec<u8> = words.iter().flat_map(|word| word.to_be_bytes()).collect();
+    let ip = match bytes.len() {
+        4 => IpAddr::V4(Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3])),
+        16 => IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(bytes.as_slice()).ok()?)),
+        _ => return None,
+    };
+    Some(std::net::SocketAddr::new(ip, port))
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn listening_ports(_pgid: i32) -> Vec<u16> {
+pub fn listening(_pgid: i32) -> Vec<std::net::SocketAddr> {
     Vec::new()
 }
 
@@ -236,6 +249,19 @@ mod tests {
     use super::*;
     use std::os::unix::process::CommandExt;
     use std::process::Command;
+
+    #[test]
+    fn reads_proc_addresses() {
+        assert_eq!(
+            parse_proc_address("0100007F:1F90"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            parse_proc_address("00000000000000000000000001000000:0050"),
+            Some("[::1]:80".parse().unwrap())
+        );
+        assert_eq!(parse_proc_address("nonsense"), None);
+    }
 
     #[test]
     fn finds_the_port_a_group_listens_on_and_kills_the_group() {
@@ -258,7 +284,10 @@ mod tests {
         )
         .unwrap();
         let pgid = child.id() as i32;
-        assert_eq!(listening_ports(pgid), vec![port]);
+        assert_eq!(
+            listening(pgid),
+            vec![std::net::SocketAddr::from(([127, 0, 0, 1], port))]
+        );
         assert!(group_alive(pgid));
         kill_group(pgid, Kill::Now);
         child.wait().unwrap();

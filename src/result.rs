@@ -81,11 +81,12 @@ pub enum Problem {
         /// Set when `learn` itself ended it (a limit of grade mode).
         killed_because: Option<String>,
     },
-    /// The server kept running but never accepted a connection on `port`.
+    /// The server kept running but never accepted a connection on 127.0.0.1:`port`.
     ServerNotListening {
         command: String,
         port: u16,
-        other_ports: Vec<u16>,
+        /// Where it did listen instead, as `address:port` (Linux).
+        listening: Vec<String>,
         waited_ms: u64,
     },
 }

@@ -253,7 +253,10 @@ fn a_server_on_the_wrong_port_is_named_with_the_port_it_opened() {
     assert_eq!(output.status.code(), Some(4));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["problem"]["kind"], "server_not_listening");
-    assert_eq!(report["problem"]["other_ports"], serde_json::json!([wrong]));
+    assert_eq!(
+        report["problem"]["listening"],
+        serde_json::json!([format!("127.0.0.1:{wrong}")])
+    );
     let human = learn(&temp.path().join("data"))
         .args(["check", "--start-timeout", "1"])
         .current_dir(&dir)

@@ -142,7 +142,11 @@ fn never_listens() {
     let outcome = run("never_listens.py", false);
     assert_eq!(outcome.code, 4);
     assert_eq!(outcome.report["problem"]["kind"], "server_not_listening");
-    assert!(outcome.human.contains("It did not listen on any port."));
+    assert!(
+        outcome
+            .human
+            .contains("cause     It did not listen on any port: make sure it starts listening")
+    );
     within(&outcome, 10);
 }
 
@@ -152,8 +156,40 @@ fn listens_on_another_port() {
     assert_eq!(outcome.code, 4);
     let port = outcome.report["problem"]["port"].as_u64().unwrap();
     assert_eq!(
-        outcome.report["problem"]["other_ports"],
-        serde_json::json!([port + 1])
+        outcome.report["problem"]["listening"],
+        serde_json::json!([format!("127.0.0.1:{}", port + 1)])
+    );
+    assert!(
+        outcome
+            .human
+            .contains("read the port to listen on from the PORT environment variable")
+    );
+    within(&outcome, 10);
+}
+
+#[test]
+fn listens_on_ipv6_only() {
+    let outcome = run("ipv6_only.py", false);
+    assert_eq!(outcome.code, 4);
+    let port = outcome.report["problem"]["port"].as_u64().unwrap();
+    assert_eq!(
+        outcome.report["problem"]["listening"],
+        serde_json::json!([format!("[::1]:{port}")])
+    );
+    assert!(outcome.human.contains(
+        "IPv6 only, where learn cannot reach it: listen on 127.0.0.1 or 0.0.0.0 instead."
+    ));
+    within(&outcome, 10);
+}
+
+#[test]
+fn listens_on_another_address() {
+    let outcome = run("another_address.py", false);
+    assert_eq!(outcome.code, 4);
+    assert!(
+        outcome
+            .human
+            .contains(", an address learn cannot reach: listen on 127.0.0.1 or 0.0.0.0 instead.")
     );
     within(&outcome, 10);
 }

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use colored::Colorize;
 
+use super::diagnosis::diagnose;
 use super::points;
 use crate::checks::show_value;
 use crate::result::{CheckResult, CheckStatus, Exchange, Outcome, Problem, RunReport, StepResult};
@@ -233,21 +234,13 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
                 "{} Your server stopped before it accepted any connection ({how}).",
                 "✗".red()
             );
-            field(out, "command", &format!("{command}   (with PORT={port})"));
-            if !report.server_log.is_empty() {
-                field(out, "server", &server_lines(&report.server_log));
-            }
-            let _ = writeln!(
-                out,
-                "\nThe server's output above usually names the file and line that failed. \
-                 Run it yourself to see more: PORT={REPRODUCE_PORT} {command}"
-            );
+            start_failure(out, report, problem, command, *port);
         }
         Problem::ServerNotListening {
             command,
             port,
-            other_ports,
             waited_ms,
+            ..
         } => {
             let _ = writeln!(
                 out,
@@ -255,22 +248,27 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
                 "✗".red(),
                 *waited_ms as f64 / 1000.0
             );
-            field(out, "command", &format!("{command}   (with PORT={port})"));
-            let cause = match other_ports.as_slice() {
-                [] => "It did not listen on any port. Make sure it starts listening (app.run / app.listen) \
-                       on the port in the PORT environment variable."
-                    .to_string(),
-                ports => format!(
-                    "It listens on port {} instead. Read the port from the PORT environment variable.",
-                    ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
-                ),
-            };
-            let _ = writeln!(out, "  {cause}");
-            if !report.server_log.is_empty() {
-                field(out, "server", &server_lines(&report.server_log));
-            }
+            start_failure(out, report, problem, command, *port);
         }
     }
+}
+
+/// The command, the server's output, the likely cause with its fix, and how to try by hand.
+fn start_failure(
+    out: &mut String,
+    report: &RunReport,
+    problem: &Problem,
+    command: &str,
+    port: u16,
+) {
+    field(out, "command", &format!("{command}   (with PORT={port})"));
+    if !report.server_log.is_empty() {
+        field(out, "server", &server_lines(&report.server_log));
+    }
+    if let Some(diagnosis) = diagnose(problem, &report.server_log) {
+        field(out, "cause", &diagnosis);
+    }
+    field(out, "try it", &format!("PORT={REPRODUCE_PORT} {command}"));
 }
 
 /// A labelled block: the label in a fixed column, continuation lines aligned under the value.

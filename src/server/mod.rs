@@ -162,15 +162,15 @@ impl Supervisor {
                 return Ok(supervisor);
             }
             if started.elapsed() >= launch.start_timeout {
-                let other_ports: Vec<u16> = platform::listening_ports(pgid)
-                    .into_iter()
-                    .filter(|p| *p != port)
+                let listening = platform::listening(pgid)
+                    .iter()
+                    .map(ToString::to_string)
                     .collect();
                 supervisor.stop().await;
                 return Err(Problem::ServerNotListening {
                     command: launch.command.to_string(),
                     port,
-                    other_ports,
+                    listening,
                     waited_ms: started.elapsed().as_millis() as u64,
                 });
             }
