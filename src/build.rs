@@ -158,7 +158,7 @@ pub fn missing_tool(exit_code: Option<i32>, output: &[String]) -> Option<Problem
     })
 }
 
-fn install_advice(tool: &str) -> String {
+pub fn install_advice(tool: &str) -> String {
     match tool {
         "python3" | "python" | "pip" | "pip3" => {
             "Install Python 3 from https://www.python.org/downloads/ (on Debian or Ubuntu: \

@@ -65,6 +65,13 @@ pub enum Command {
     },
     /// What comes next: the next exercise once this one passes, or what still fails.
     Next,
+    /// Check the toolchain this workspace needs, then start the server and say why it
+    /// does not start, if it does not.
+    Doctor {
+        /// How long your server may take to start listening [default: the exercise's, usually 20].
+        #[arg(long, value_name = "SECONDS")]
+        start_timeout: Option<u64>,
+    },
     /// Grade submissions in CI, in the formats grading platforms read.
     Grade(Box<GradeArgs>),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.

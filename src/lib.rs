@@ -15,6 +15,7 @@ mod report;
 mod result;
 mod server;
 mod suggest;
+mod toolchain;
 mod workspace;
 
 use std::io::IsTerminal;

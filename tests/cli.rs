@@ -6,25 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{check_json, copy_dir, learn, repo};
-
-/// Output with what changes from run to run (temp paths, ports, timings) masked.
-fn masked(text: &str, temp: &Path) -> String {
-    let text = text.replace(&temp.display().to_string(), "[TMP]");
-    let rules = [
-        (r"\d+ ms\b", "[N] ms"),
-        // Ports the kernel hands out; the fixed 8000 of the curl lines stays.
-        (r"(port |PORT=)\d{5}", "${1}[PORT]"),
-        (r"\[\d\d/\w+/\d{4} \d\d:\d\d:\d\d\]", "[TIME]"),
-        (r"within \d+ s", "within [N] s"),
-    ];
-    rules.iter().fold(text, |text, (pattern, replacement)| {
-        regex::Regex::new(pattern)
-            .unwrap()
-            .replace_all(&text, *replacement)
-            .into_owned()
-    })
-}
+use common::{check_json, copy_dir, learn, masked, repo};
 
 struct Run {
     code: i32,

@@ -1,6 +1,7 @@
 //! What each command does, composed from the pipeline's modules.
 
 mod check;
+mod doctor;
 mod grade;
 mod learner;
 
@@ -25,6 +26,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::List => list(course).map(|()| 0),
         Command::Hint { check } => learner::hint(course, check.as_deref()).map(|()| 0),
         Command::Next => learner::next(course).map(|()| 0),
+        Command::Doctor { start_timeout } => {
+            doctor::doctor(course, start_timeout.map(Duration::from_secs))
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "learn", &mut std::io::stdout());

@@ -290,7 +290,7 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 /// The server's own words, marked as such, with escape sequences made visible.
-fn server_lines(lines: &[String]) -> String {
+pub fn server_lines(lines: &[String]) -> String {
     let shown = &lines[lines.len().saturating_sub(SERVER_LINES)..];
     shown
         .iter()

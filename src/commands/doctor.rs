@@ -1,0 +1,164 @@
+//! `learn doctor`: is this machine and this workspace ready, and if the server does not
+//! start, why not, with the fix.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use colored::Colorize;
+
+use crate::build;
+use crate::course::Course;
+use crate::log_buffer::Log;
+use crate::platform;
+use crate::report::diagnosis::diagnose;
+use crate::report::human::server_lines;
+use crate::result::Problem;
+use crate::server::{Launch, Supervisor};
+use crate::toolchain;
+use crate::workspace::Workspace;
+
+/// Print each finding; exit code 0 when everything is ready, 1 when something is not.
+pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
+    let workspace = Workspace::find(&std::env::current_dir()?)?;
+    let exercise = course.exercise(&workspace.config.exercise)?;
+    let track = workspace.config.track.as_str();
+    println!("{} · {} ({track})\n", "learn doctor".bold(), exercise.id);
+    let mut findings = Findings { ready: true };
+    for tool in toolchain::for_track(track) {
+        match toolchain::version(tool.name) {
+            Ok(version) => match toolchain::major_minor(&version) {
+                Some(found) if found < tool.minimum => findings.add(
+                    false,
+                    tool.name,
+                    &format!(
+                        "{version}: {}.{} or newer is needed. {}",
+                        tool.minimum.0,
+                        tool.minimum.1,
+                        build::install_advice(tool.name)
+                    ),
+                ),
+                _ => findings.add(true, tool.name, &version),
+            },
+            Err(error) => findings.add(
+                false,
+                tool.name,
+                &format!("{error}. {}", build::install_advice(tool.name)),
+            ),
+        }
+    }
+    let program = workspace
+        .config
+        .run
+        .split_whitespace()
+        .find(|word| !word.contains('='))
+        .unwrap_or("");
+    if program.contains('/') {
+        if workspace.root.join(program).exists() {
+            findings.add(true, "run", &format!("{program} is there"));
+        } else {
+            findings.add(
+                false,
+                "run",
+                &format!(
+                    "{program} does not exist yet: the build makes it, so run `learn check` once."
+                ),
+            );
+        }
+    } else if toolchain::on_path(program) {
+        findings.add(true, "run", &format!("{program} is installed"));
+    } else {
+        findings.add(
+            false,
+            "run",
+            &format!(
+                "`{program}` (from `run` in learn.toml) is not installed or not on your PATH."
+            ),
+        );
+    }
+    if !findings.ready {
+        println!("\nFix what is marked ✗, then run learn doctor again.");
+        return Ok(1);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    platform::become_subreaper();
+    let started = runtime.block_on(async {
+        if let Err(problem) = build::build(&workspace, exercise.timeouts.build).await {
+            return Err((problem, Vec::new()));
+        }
+        let log = Log::default();
+        let launch = Launch {
+            dir: &workspace.root,
+            command: &workspace.config.run,
+            env: &exercise.env,
+            start_timeout: start_timeout.unwrap_or(exercise.timeouts.start),
+            limits: None,
+        };
+        let clock = Instant::now();
+        match Supervisor::start(&launch, Arc::clone(&log)).await {
+            Ok(mut server) => {
+                let took = clock.elapsed();
+                server.stop().await;
+                Ok(took)
+            }
+            Err(problem) => Err((problem, log.lock().expect("log lock").tail(12))),
+        }
+    });
+    match started {
+        Ok(took) => {
+            findings.add(
+                true,
+                "server",
+                &format!(
+                    "starts and listens on its PORT in {:.1} s",
+                    took.as_secs_f64()
+                ),
+            );
+            println!("\nEverything looks right.");
+            Ok(0)
+        }
+        Err((problem, log)) => {
+            let mut text = match &problem {
+                Problem::BuildFailed { output, .. } => {
+                    format!("the build failed:\n{}", server_lines(output))
+                }
+                Problem::MissingTool { tool, advice } => {
+                    format!("`{tool}` is not installed. {advice}")
+                }
+                _ => diagnose(&problem, &log).unwrap_or_else(|| "it did not start".to_string()),
+            };
+            if !log.is_empty() {
+                text.push('\n');
+                text.push_str(&server_lines(&log));
+            }
+            let label = if matches!(problem, Problem::BuildFailed { .. }) {
+                "build"
+            } else {
+                "server"
+            };
+            findings.add(false, label, &text);
+            println!("\nFix what is marked ✗, then run learn doctor again.");
+            Ok(1)
+        }
+    }
+}
+
+/// What doctor found, printed as it goes.
+struct Findings {
+    ready: bool,
+}
+
+impl Findings {
+    fn add(&mut self, ok: bool, label: &str, text: &str) {
+        self.ready &= ok;
+        let mark = if ok { "✓".green() } else { "✗".red() };
+        let mut lines = text.lines();
+        println!("  {mark} {label:<9} {}", lines.next().unwrap_or(""));
+        for line in lines {
+            println!("              {line}");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The programs a track needs, and which versions this machine has.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A program a track needs, with the oldest major.minor version that works.
+pub struct Tool {
+    pub name: &'static str,
+    pub minimum: (u32, u32),
+}
+
+/// The toolchain of a track (the scaffolds' build and run commands use these).
+pub fn for_track(track: &str) -> Vec<Tool> {
+    match track {
+        "python" => vec![Tool {
+            name: "python3",
+            minimum: (3, 9),
+        }],
+        "node" => vec![
+            Tool {
+                name: "node",
+                minimum: (18, 0),
+            },
+            Tool {
+                name: "npm",
+                minimum: (8, 0),
+            },
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// `program --version`, first line; an error says what went wrong.
+pub fn version(program: &str) -> Result<String, String> {
+    let mut child = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|_| "not installed, or not on your PATH".to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("did not answer `--version` within 10 s".to_string());
+            }
+        }
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|error| error.to_string())?;
+    let text = String::from_utf8_lossy(if output.stdout.is_empty() {
+        &output.stderr
+    } else {
+        &output.stdout
+    })
+    .into_owned();
+    Ok(text.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// The major.minor version in text like `Python 3.11.7` or `v20.20.2`.
+pub fn major_minor(text: &str) -> Option<(u32, u32)> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let mut numbers = text[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty());
+    let major = numbers.next()?.parse().ok()?;
+    let minor = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
+/// Whether a bare program name is found on PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_versions_the_way_tools_print_them() {
+        assert_eq!(major_minor("Python 3.11.7"), Some((3, 11)));
+        assert_eq!(major_minor("v20.20.2"), Some((20, 20)));
+        assert_eq!(major_minor("11.19.1"), Some((11, 19)));
+        assert_eq!(major_minor("no digits"), None);
+        assert!(on_path("sh"));
+        assert!(!on_path("definitely-not-a-program-here"));
+        assert!(
+            version("definitely-not-a-program-here")
+                .unwrap_err()
+                .contains("not installed")
+        );
+        assert!(version("python3").unwrap().starts_with("Python 3"));
+    }
+}
