@@ -42,22 +42,7 @@ pub enum Command {
         force: bool,
     },
     /// Build your code, start your server, and run the hidden checks against it.
-    Check {
-        /// A folder inside the workspace [default: the current folder].
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        path: PathBuf,
-        /// Run only this check (and the checks it needs).
-        #[arg(long, value_name = "CHECK")]
-        only: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Fix every generated value, to repeat a run exactly.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// How long your server may take to start listening [default: the exercise's, usually 20].
-        #[arg(long, value_name = "SECONDS")]
-        start_timeout: Option<u64>,
-    },
+    Check(CheckArgs),
     /// The next hint for the first check that failed (or for CHECK); hints unlock in steps.
     Hint {
         /// A check id, as the report shows it.
@@ -78,6 +63,27 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// The manual page, in roff (`man -l <(learn man)`).
     Man,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// A folder inside the workspace [default: the current folder].
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub path: PathBuf,
+    /// Run only this check (and the checks it needs).
+    #[arg(long, value_name = "CHECK")]
+    pub only: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fix every generated value, to repeat a run exactly.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How long your server may take to start listening [default: the exercise's, usually 20].
+    #[arg(long, value_name = "SECONDS")]
+    pub start_timeout: Option<u64>,
+    /// Also write a Markdown report to share in a forum or an issue.
+    #[arg(long, value_name = "FILE.md")]
+    pub save_report: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

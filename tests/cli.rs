@@ -276,9 +276,22 @@ fn a_passing_and_a_failing_run_read_well_and_progress_is_recorded() {
         "the solution answers with jsonify(status=\"ok\")"
     );
     fs::write(&app, broken).unwrap();
-    let failing = run(temp.path(), &["check", "--seed", "1"], &dir);
+    let failing = run(
+        temp.path(),
+        &["check", "--seed", "1", "--save-report", "shared.md"],
+        &dir,
+    );
     assert_eq!(failing.code, 1);
     insta::assert_snapshot!("report_failing", failing.stdout);
+    assert_eq!(
+        failing.stderr,
+        "Report saved to shared.md: paste it into a forum post or an issue.\n"
+    );
+    let shared = fs::read_to_string(dir.join("shared.md")).unwrap();
+    let shared = regex::Regex::new(r"Python \d+\.\d+\.\d+")
+        .unwrap()
+        .replace_all(&shared, "Python X.Y.Z");
+    insta::assert_snapshot!("report_saved_markdown", masked(&shared, temp.path()));
 
     // The report showed the first hint; `learn hint` goes on from there, then stays on the last.
     fs::create_dir_all(dir.join("sub")).unwrap();

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::build;
 use crate::checks::{self, Options};
-use crate::cli::Format;
+use crate::cli::{CheckArgs, Format};
 use crate::course::{Course, Exercise};
 use crate::log_buffer::Log;
 use crate::platform;
@@ -21,21 +21,17 @@ use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
 };
 use crate::server::{Launch, Limits, Supervisor};
+use crate::toolchain;
 use crate::workspace::Workspace;
 
 /// Exit code when `learn` is interrupted (128 + SIGINT), as shells expect.
 pub(super) const INTERRUPTED: u8 = 130;
 const SERVER_LOG_LINES: usize = 40;
 
-pub fn check(
-    course: &Course,
-    path: &Path,
-    only: Option<&str>,
-    format: Format,
-    seed: Option<u64>,
-    start_timeout: Option<Duration>,
-) -> Result<u8> {
-    let workspace = Workspace::find(path)?;
+pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
+    let (only, format) = (args.only.as_deref(), args.format);
+    let start_timeout = args.start_timeout.map(Duration::from_secs);
+    let workspace = Workspace::find(&args.path)?;
     let exercise = course
         .exercise(&workspace.config.exercise)
         .with_context(|| {
@@ -53,7 +49,7 @@ pub fn check(
     let checks = exercise.checks()?;
     let selected = checks::select(&checks, only).map_err(anyhow::Error::msg)?;
     let options = Options {
-        seed: seed.unwrap_or_else(rand::random),
+        seed: args.seed.unwrap_or_else(rand::random),
         request_timeout: exercise.timeouts.request,
         check_timeout: exercise.timeouts.check,
         only: only.map(str::to_string),
@@ -71,6 +67,13 @@ pub fn check(
     match format {
         Format::Human => print!("{}", report::human::render(&report)),
         Format::Json => println!("{}", report::json(&report)),
+    }
+    if let Some(path) = &args.save_report {
+        save_markdown(path, &report)?;
+        eprintln!(
+            "Report saved to {}: paste it into a forum post or an issue.",
+            path.display()
+        );
     }
     if options.only.is_none() {
         save_progress(&report, &workspace.root);
@@ -259,4 +262,20 @@ fn save_progress(report: &RunReport, workspace: &Path) {
             "warning:".yellow()
         );
     }
+}
+
+/// The shareable report, with the versions of the track's toolchain.
+fn save_markdown(path: &Path, report: &RunReport) -> Result<()> {
+    let toolchain: Vec<String> = toolchain::for_track(&report.track)
+        .iter()
+        .map(|tool| match toolchain::version(tool.name) {
+            Ok(version) if version.contains(char::is_alphabetic) => version,
+            Ok(version) => format!("{} {version}", tool.name),
+            Err(error) => format!("{}: {error}", tool.name),
+        })
+        .collect();
+    // A file never holds terminal colour codes.
+    colored::control::set_override(false);
+    let text = report::markdown::render(report, &toolchain);
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }

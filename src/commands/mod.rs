@@ -47,20 +47,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             dir,
             force,
         } => start(course, &id, &lang, dir, force).map(|()| 0),
-        Command::Check {
-            path,
-            only,
-            format,
-            seed,
-            start_timeout,
-        } => check(
-            course,
-            &path,
-            only.as_deref(),
-            format,
-            seed,
-            start_timeout.map(Duration::from_secs),
-        ),
+        Command::Check(args) => check(course, &args),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod github;
 pub mod gradescope;
 pub mod human;
 pub mod junit;
+pub mod markdown;
 pub mod tap;
 
 use crate::result::RunReport;
