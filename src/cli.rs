@@ -43,6 +43,8 @@ pub enum Command {
     },
     /// Build your code, start your server, and run the hidden checks against it.
     Check(CheckArgs),
+    /// Check again on every save: h next hint, r run again, l server log, q quit.
+    Watch,
     /// The next hint for the first check that failed (or for CHECK); hints unlock in steps.
     Hint {
         /// A check id, as the report shows it.

@@ -76,12 +76,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         );
     }
     if options.only.is_none() {
-        save_progress(&report, &workspace.root);
-        let mut state = WorkspaceState::load(&workspace.state_dir());
-        state.record(&report);
-        if let Err(error) = state.save(&workspace.state_dir()) {
-            eprintln!("{} {error:#}", "warning:".yellow());
-        }
+        remember(&report, &workspace);
     }
     Ok(report.outcome.exit_code())
 }
@@ -133,7 +128,7 @@ async fn interrupted() {
     }
 }
 
-async fn pipeline(
+pub(super) async fn pipeline(
     workspace: &Workspace,
     exercise: &Exercise,
     selected: &[&crate::course::Check],
@@ -245,6 +240,16 @@ fn spinner(message: &str) -> ProgressBar {
     );
     spinner.enable_steady_tick(Duration::from_millis(100));
     spinner
+}
+
+/// Record a full run: the learner's progress, and the workspace's last run.
+pub(super) fn remember(report: &RunReport, workspace: &Workspace) {
+    save_progress(report, &workspace.root);
+    let mut state = WorkspaceState::load(&workspace.state_dir());
+    state.record(report);
+    if let Err(error) = state.save(&workspace.state_dir()) {
+        eprintln!("{} {error:#}", "warning:".yellow());
+    }
 }
 
 fn save_progress(report: &RunReport, workspace: &Path) {

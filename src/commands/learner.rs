@@ -10,6 +10,13 @@ use crate::workspace::Workspace;
 /// Show the next unseen hint of the first check that did not pass (or of `check`).
 pub fn hint(course: &Course, check: Option<&str>) -> Result<()> {
     let workspace = Workspace::find(&std::env::current_dir()?)?;
+    print!("{}", next_hint(course, &workspace, check)?);
+    Ok(())
+}
+
+/// The next unseen hint of `check` (or of the first check that did not pass last
+/// time), as text to print; the workspace remembers it was seen.
+pub fn next_hint(course: &Course, workspace: &Workspace, check: Option<&str>) -> Result<String> {
     let exercise = course.exercise(&workspace.config.exercise)?;
     let checks = exercise.checks()?;
     let mut state = WorkspaceState::load(&workspace.state_dir());
@@ -22,8 +29,10 @@ pub fn hint(course: &Course, check: Option<&str>) -> Result<()> {
         (None, Some(last)) => match last.not_passed.first() {
             Some(id) => id.clone(),
             None => {
-                println!("Every check passes: no hint needed. `learn next` shows what comes next.");
-                return Ok(());
+                return Ok(
+                    "Every check passes: no hint needed. `learn next` shows what comes next.\n"
+                        .to_string(),
+                );
             }
         },
     };
@@ -41,33 +50,30 @@ pub fn hint(course: &Course, check: Option<&str>) -> Result<()> {
         }
     };
     if check.hints.is_empty() {
-        println!(
-            "{} has no hints. The report of `learn check` shows what it expected.",
+        return Ok(format!(
+            "{} has no hints. The report of `learn check` shows what it expected.\n",
             check.id
-        );
-        return Ok(());
+        ));
     }
     let seen = state.hints_seen.get(&check.id).copied().unwrap_or(0);
     let index = seen.min(check.hints.len() - 1);
-    println!(
-        "{} {} of {} for {}: {}\n",
+    let mut text = format!(
+        "{} {} of {} for {}: {}\n\n  {}\n\n",
         "Hint".bold(),
         index + 1,
         check.hints.len(),
         check.id.bold(),
-        check.title
+        check.title,
+        check.hints[index]
     );
-    println!("  {}\n", check.hints[index]);
-    if index + 1 < check.hints.len() {
-        println!("Run `learn hint` again for the next one.");
+    text.push_str(if index + 1 < check.hints.len() {
+        "Run `learn hint` again for the next one.\n"
     } else {
-        println!(
-            "That is the last hint. The `try it` line of `learn check` sends the same request by hand."
-        );
-    }
+        "That is the last hint. The `try it` line of `learn check` sends the same request by hand.\n"
+    });
     state.hints_seen.insert(check.id.clone(), index + 1);
     state.save(&workspace.state_dir())?;
-    Ok(())
+    Ok(text)
 }
 
 /// Name the next exercise once the current one passes; otherwise say what still fails.

@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod grade;
 mod learner;
+mod watch;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::List => list(course).map(|()| 0),
         Command::Hint { check } => learner::hint(course, check.as_deref()).map(|()| 0),
         Command::Next => learner::next(course).map(|()| 0),
+        Command::Watch => watch::watch(course),
         Command::Doctor { start_timeout } => {
             doctor::doctor(course, start_timeout.map(Duration::from_secs))
         }
