@@ -229,9 +229,10 @@ fn finish(
     report
 }
 
-/// A spinner with elapsed time on a terminal; nothing at all otherwise.
+/// A spinner with elapsed time on a terminal; nothing at all otherwise or with NO_COLOR.
 fn spinner(message: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    let plain = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    if plain || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let spinner = ProgressBar::new_spinner().with_message(message.to_string());
