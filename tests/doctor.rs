@@ -5,24 +5,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{learn, masked, repo};
-
-/// A hello-http workspace whose server is the hostile fixture `fixture` (or `run`).
-fn workspace(temp: &Path, track: &str, run: &str, fixture: Option<&str>) -> std::path::PathBuf {
-    let dir = temp.join("ws");
-    fs::create_dir_all(&dir).unwrap();
-    if let Some(fixture) = fixture {
-        for file in [fixture, "hostile_base.py"] {
-            fs::copy(repo().join("tests/hostile").join(file), dir.join(file)).unwrap();
-        }
-    }
-    fs::write(
-        dir.join("learn.toml"),
-        format!("exercise = \"hello-http\"\ntrack = \"{track}\"\nrun = {run:?}\n"),
-    )
-    .unwrap();
-    dir
-}
+use common::{hello_workspace, learn, masked};
 
 fn doctor(temp: &Path, dir: &Path, path: Option<&Path>) -> (i32, String) {
     let mut command = learn(&temp.join("data"));
@@ -49,7 +32,7 @@ fn doctor(temp: &Path, dir: &Path, path: Option<&Path>) -> (i32, String) {
 
 fn diagnosis(fixture: &str) -> String {
     let temp = tempfile::tempdir().unwrap();
-    let dir = workspace(
+    let dir = hello_workspace(
         temp.path(),
         "python",
         &format!("python3 {fixture}"),
@@ -63,7 +46,7 @@ fn diagnosis(fixture: &str) -> String {
 #[test]
 fn a_healthy_workspace() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = workspace(
+    let dir = hello_workspace(
         temp.path(),
         "python",
         "python3 ignores_sigterm.py",
@@ -97,7 +80,7 @@ fn exits_at_once() {
 #[test]
 fn a_traceback() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = workspace(temp.path(), "python", "python3 app.py", None);
+    let dir = hello_workspace(temp.path(), "python", "python3 app.py", None);
     fs::write(dir.join("app.py"), "import flask_typo\n").unwrap();
     let (code, text) = doctor(temp.path(), &dir, None);
     assert_eq!(code, 1);
@@ -110,7 +93,7 @@ fn a_missing_toolchain() {
     let bin = temp.path().join("bin");
     fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink("/bin/sh", bin.join("sh")).unwrap();
-    let dir = workspace(temp.path(), "node", "node server.js", None);
+    let dir = hello_workspace(temp.path(), "node", "node server.js", None);
     let (code, text) = doctor(temp.path(), &dir, Some(&bin));
     assert_eq!(code, 1);
     insta::assert_snapshot!("doctor_missing_toolchain", text);
@@ -119,7 +102,7 @@ fn a_missing_toolchain() {
 #[test]
 fn a_run_command_the_build_has_not_made() {
     let temp = tempfile::tempdir().unwrap();
-    let dir = workspace(temp.path(), "python", ".venv/bin/python app.py", None);
+    let dir = hello_workspace(temp.path(), "python", ".venv/bin/python app.py", None);
     let (code, text) = doctor(temp.path(), &dir, None);
     assert_eq!(code, 1);
     insta::assert_snapshot!("doctor_not_built", text);

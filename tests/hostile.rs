@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use common::{learn, processes_inside, repo};
+use common::{hello_workspace, learn, processes_inside};
 
 struct Outcome {
     code: i32,
@@ -28,16 +28,12 @@ fn run(fixture: &str, grade: bool) -> Outcome {
 
 fn run_with(fixture: &str, grade: bool, extra: &[&str]) -> Outcome {
     let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path().join("ws");
-    fs::create_dir_all(&dir).unwrap();
-    for file in [fixture, "hostile_base.py"] {
-        fs::copy(repo().join("tests/hostile").join(file), dir.join(file)).unwrap();
-    }
-    fs::write(
-        dir.join("learn.toml"),
-        format!("exercise = \"hello-http\"\ntrack = \"python\"\nrun = \"python3 {fixture}\"\n"),
-    )
-    .unwrap();
+    let dir = hello_workspace(
+        temp.path(),
+        "python",
+        &format!("python3 {fixture}"),
+        Some(fixture),
+    );
     let command = |format: &str| {
         let mut command = learn(&temp.path().join("data"));
         if grade {

@@ -166,3 +166,21 @@ pub fn masked(text: &str, temp: &Path) -> String {
             .into_owned()
     })
 }
+
+/// A hello-http workspace in `temp/ws` whose server runs `run`; with `fixture`, that
+/// hostile server (tests/hostile) is copied in beside its helper module.
+pub fn hello_workspace(temp: &Path, track: &str, run: &str, fixture: Option<&str>) -> PathBuf {
+    let dir = temp.join("ws");
+    fs::create_dir_all(&dir).unwrap();
+    if let Some(fixture) = fixture {
+        for file in [fixture, "hostile_base.py"] {
+            fs::copy(repo().join("tests/hostile").join(file), dir.join(file)).unwrap();
+        }
+    }
+    fs::write(
+        dir.join("learn.toml"),
+        format!("exercise = \"hello-http\"\ntrack = \"{track}\"\nrun = {run:?}\n"),
+    )
+    .unwrap();
+    dir
+}
