@@ -14,6 +14,7 @@ mod progress;
 mod report;
 mod result;
 mod server;
+mod services;
 mod suggest;
 mod toolchain;
 mod workspace;

@@ -127,7 +127,13 @@ pub enum CheckStatus {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepResult {
     Request(Box<Exchange>),
-    Sleep { ms: u64 },
+    Sleep {
+        ms: u64,
+    },
+    /// The server was stopped and started again; how long it took to be ready.
+    Restart {
+        ms: u64,
+    },
 }
 
 /// One request sent and what came back.

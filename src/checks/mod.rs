@@ -251,6 +251,19 @@ async fn run_check(
                     ms: duration.as_millis() as u64,
                 });
             }
+            Step::Restart => {
+                let started = Instant::now();
+                let restarted = server.restart().await;
+                steps.push(StepResult::Restart {
+                    ms: started.elapsed().as_millis() as u64,
+                });
+                if let Err(problem) = restarted {
+                    return Some(format!(
+                        "the server did not come back after a restart: {}",
+                        describe(&problem)
+                    ));
+                }
+            }
             Step::Request(request) => {
                 let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
                 for _ in 0..request.repeat {
@@ -437,4 +450,30 @@ fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicat
         }
         other => other.clone(),
     })
+}
+
+/// Why a restarted server did not come back, in a few words.
+fn describe(problem: &crate::result::Problem) -> String {
+    use crate::result::Problem;
+    match problem {
+        Problem::ServerExited {
+            exit_code: Some(code),
+            ..
+        } => format!("it stopped at start (exit code {code})"),
+        Problem::ServerExited {
+            killed_because: Some(reason),
+            ..
+        } => reason.clone(),
+        Problem::ServerExited { .. } => "it stopped at start".to_string(),
+        Problem::ServerNotListening {
+            port, waited_ms, ..
+        } => {
+            format!(
+                "it did not accept connections on port {port} within {:.0} s",
+                *waited_ms as f64 / 1000.0
+            )
+        }
+        Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
+        Problem::BuildFailed { .. } => "its build failed".to_string(),
+    }
 }

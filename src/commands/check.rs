@@ -21,6 +21,7 @@ use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
 };
 use crate::server::{Launch, Limits, Supervisor};
+use crate::services;
 use crate::toolchain;
 use crate::workspace::Workspace;
 
@@ -172,20 +173,33 @@ pub(super) async fn pipeline(
     let log = Log::default();
     // Python randomises set and dict order per process; tie it to the seed so a run
     // with the same seed repeats exactly (see the README's server contract).
+    let services = match services::provision(exercise, &workspace.config.run) {
+        Ok(services) => services,
+        Err(problem) => {
+            return finish(
+                report,
+                started,
+                Outcome::ServerFailed,
+                Some(problem),
+                Vec::new(),
+            );
+        }
+    };
     let mut env = exercise.env.clone();
+    env.extend(services.env.iter().cloned());
     env.push((
         "PYTHONHASHSEED".to_string(),
         (options.seed % (1 << 32)).to_string(),
     ));
     let launch = Launch {
-        dir: &workspace.root,
-        command: &workspace.config.run,
-        env: &env,
+        dir: workspace.root.clone(),
+        command: workspace.config.run.clone(),
+        env,
         start_timeout: options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start)),
         limits: settings.limits,
     };
     let starting = spinner("starting your server");
-    let started_server = Supervisor::start(&launch, Arc::clone(&log)).await;
+    let started_server = Supervisor::start(launch, Arc::clone(&log)).await;
     starting.finish_and_clear();
     let mut server = match started_server {
         Ok(server) => server,

@@ -90,15 +90,21 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
             return Err((problem, Vec::new()));
         }
         let log = Log::default();
+        let services = match crate::services::provision(exercise, &workspace.config.run) {
+            Ok(services) => services,
+            Err(problem) => return Err((problem, Vec::new())),
+        };
+        let mut env = exercise.env.clone();
+        env.extend(services.env.iter().cloned());
         let launch = Launch {
-            dir: &workspace.root,
-            command: &workspace.config.run,
-            env: &exercise.env,
+            dir: workspace.root.clone(),
+            command: workspace.config.run.clone(),
+            env,
             start_timeout: start_timeout.unwrap_or(exercise.timeouts.start),
             limits: None,
         };
         let clock = Instant::now();
-        match Supervisor::start(&launch, Arc::clone(&log)).await {
+        match Supervisor::start(launch, Arc::clone(&log)).await {
             Ok(mut server) => {
                 let took = clock.elapsed();
                 server.stop().await;

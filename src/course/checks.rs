@@ -31,6 +31,8 @@ pub struct Check {
 pub enum Step {
     Request(Box<Request>),
     Sleep(Duration),
+    /// Stop the server and start it again, same environment and data.
+    Restart,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +273,7 @@ struct RawStep {
     expect: Vec<Spanned<RawAssertion>>,
     capture: Option<Spanned<toml::Table>>,
     sleep_ms: Option<Spanned<u64>>,
+    restart: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -423,13 +426,22 @@ impl Parser<'_> {
     fn step(&mut self, raw: Spanned<RawStep>) -> Result<Step, SourceError> {
         let span = raw.span();
         let raw = raw.into_inner();
+        let request_keys = raw.method.is_some()
+            || raw.path.is_some()
+            || raw.json.is_some()
+            || raw.body.is_some()
+            || !raw.expect.is_empty()
+            || raw.capture.is_some();
+        if let Some(restart) = &raw.restart {
+            if !*restart.get_ref() {
+                return Err(self.error(restart.span(), "`restart` can only be true"));
+            }
+            if request_keys || raw.sleep_ms.is_some() {
+                return Err(self.error(restart.span(), "a restart step does nothing else"));
+            }
+            return Ok(Step::Restart);
+        }
         if let Some(sleep) = &raw.sleep_ms {
-            let request_keys = raw.method.is_some()
-                || raw.path.is_some()
-                || raw.json.is_some()
-                || raw.body.is_some()
-                || !raw.expect.is_empty()
-                || raw.capture.is_some();
             if request_keys {
                 return Err(self.error(sleep.span(), "a sleep step cannot also send a request"));
             }
@@ -438,7 +450,7 @@ impl Parser<'_> {
         let (Some(method), Some(path)) = (raw.method, raw.path) else {
             return Err(self.error(
                 span,
-                "a step needs `method` and `path` (a request) or `sleep_ms`",
+                "a step needs `method` and `path` (a request), `sleep_ms` or `restart = true`",
             ));
         };
         if !METHODS.contains(&method.get_ref().as_str()) {
@@ -725,6 +737,8 @@ requires = ["create"]
 [[check.step]]
 sleep_ms = 5
 [[check.step]]
+restart = true
+[[check.step]]
 method = "GET"
 path = "/posts/{{post_id}}"
 expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
@@ -739,6 +753,7 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
         assert_eq!(checks[1].requires, ["create"]);
         assert_eq!(checks[0].visibility, "visible");
         assert!(matches!(checks[1].steps[0], Step::Sleep(d) if d == Duration::from_millis(5)));
+        assert!(matches!(checks[1].steps[1], Step::Restart));
         let Step::Request(request) = &checks[0].steps[0] else {
             panic!("a request")
         };
@@ -754,7 +769,7 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
     fn an_undefined_template_points_at_its_line() {
         let source = GOOD.replace("/posts/{{post_id}}", "/posts/{{post_idd}}");
         let error = error_of(&source);
-        assert_eq!(error.line, 27);
+        assert_eq!(error.line, 29);
         assert!(
             error.message.contains("`{{post_idd}}` is not defined"),
             "{}",

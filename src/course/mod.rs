@@ -50,11 +50,19 @@ pub struct Exercise {
     pub tracks: Vec<String>,
     /// Extra environment the server receives, beyond PORT, TZ and LANG.
     pub env: Vec<(String, String)>,
+    /// The database the server gets through DATABASE_URL, if the exercise has one.
+    pub database: Option<Database>,
     pub timeouts: Timeouts,
     pub readme: String,
     checks_file: String,
     checks_source: String,
     source: Source,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    /// A fresh SQLite file for every run; DATABASE_URL is its path.
+    Sqlite,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +91,8 @@ struct RawExercise {
     tracks: Vec<String>,
     #[serde(default)]
     env: toml::Table,
+    /// A database the runner provides through DATABASE_URL: "sqlite".
+    database: Option<String>,
     #[serde(default)]
     timeouts: RawTimeouts,
 }
@@ -303,6 +313,13 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
             _ => bail!("{file}: env.{name} must be a string"),
         })
         .collect::<Result<_>>()?;
+    let database = match raw.database.as_deref() {
+        None => None,
+        Some("sqlite") => Some(Database::Sqlite),
+        Some(other) => {
+            bail!("{file}: database = \"{other}\" is not one learn provides; use \"sqlite\"")
+        }
+    };
     let defaults = Timeouts::default();
     let ms = |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_millis);
     Ok(Exercise {
@@ -312,6 +329,7 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
         summary: raw.summary,
         tracks: raw.tracks,
         env,
+        database,
         timeouts: Timeouts {
             build: ms(raw.timeouts.build_ms, defaults.build),
             start: ms(raw.timeouts.start_ms, defaults.start),

@@ -102,10 +102,11 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
     let mut text = String::new();
     let out = &mut text;
     let _ = writeln!(out, "{} {}: {}", "✗".red(), check.id.bold(), check.title);
-    let exchange = check.steps.iter().rev().find_map(|step| match step {
-        StepResult::Request(exchange) => Some(exchange),
-        StepResult::Sleep { .. } => None,
-    });
+    // A check stops at its failing step: the last one.
+    let exchange = match check.steps.last() {
+        Some(StepResult::Request(exchange)) => Some(exchange),
+        _ => None,
+    };
     let failure = check.failure.as_deref().unwrap_or("failed");
     let failed_assertion =
         exchange.and_then(|exchange| exchange.assertions.iter().find(|a| !a.passed));

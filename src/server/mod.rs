@@ -2,7 +2,7 @@
 //! keep what it prints (bounded), and stop its whole process tree.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -57,17 +57,19 @@ impl Limits {
     }
 }
 
-/// What the server is started with.
-pub struct Launch<'a> {
-    pub dir: &'a Path,
-    pub command: &'a str,
-    pub env: &'a [(String, String)],
+/// What the server is started with (kept, so a restart starts it the same way).
+#[derive(Clone)]
+pub struct Launch {
+    pub dir: PathBuf,
+    pub command: String,
+    pub env: Vec<(String, String)>,
     pub start_timeout: Duration,
     /// Resource limits for the server's tree (grade mode), or none.
     pub limits: Option<Limits>,
 }
 
 pub struct Supervisor {
+    launch: Launch,
     child: Child,
     /// The server's process group; `None` once stopped.
     group: Option<GroupGuard>,
@@ -82,14 +84,26 @@ pub struct Supervisor {
 impl Supervisor {
     /// Start the server and wait until it accepts connections on its `PORT`.
     /// On failure the problem says why; `log` then holds what the server printed.
-    pub async fn start(launch: &Launch<'_>, log: Log) -> Result<Supervisor, Problem> {
+    pub async fn start(launch: Launch, log: Log) -> Result<Supervisor, Problem> {
         let port = free_port().map_err(|error| Problem::ServerExited {
-            command: launch.command.to_string(),
+            command: launch.command.clone(),
             exit_code: None,
             signal: None,
             port: 0,
             killed_because: Some(format!("learn found no free port: {error}")),
         })?;
+        Supervisor::start_on(launch, port, log).await
+    }
+
+    /// Stop the server and start it again on the same port, with the same environment
+    /// (and so the same data): the checks go on against it.
+    pub async fn restart(&mut self) -> Result<(), Problem> {
+        self.stop().await;
+        *self = Supervisor::start_on(self.launch.clone(), self.port, Arc::clone(&self.log)).await?;
+        Ok(())
+    }
+
+    async fn start_on(launch: Launch, port: u16, log: Log) -> Result<Supervisor, Problem> {
         log.lock().expect("log lock").mask_port(port);
         let script = match &launch.limits {
             Some(limits) => format!("{}{}", limits.shell_prefix(), launch.command),
@@ -99,7 +113,7 @@ impl Supervisor {
         command
             .arg("-c")
             .arg(script)
-            .current_dir(launch.dir)
+            .current_dir(&launch.dir)
             .env("PORT", port.to_string())
             .env("TZ", "UTC")
             .env("LANG", "C.UTF-8")
@@ -140,6 +154,7 @@ impl Supervisor {
             )),
         ];
         let mut supervisor = Supervisor {
+            launch: launch.clone(),
             child,
             group: Some(group),
             port,
@@ -156,7 +171,7 @@ impl Supervisor {
                 let output = supervisor.log.lock().expect("log lock").tail(5);
                 let killed_because = supervisor.killed_because();
                 return Err(crate::build::missing_tool(status.code(), &output)
-                    .unwrap_or_else(|| exited(launch.command, status, port, killed_because)));
+                    .unwrap_or_else(|| exited(&launch.command, status, port, killed_because)));
             }
             if tokio::net::TcpStream::connect(address).await.is_ok() {
                 return Ok(supervisor);

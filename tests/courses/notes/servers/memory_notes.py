@@ -1,0 +1,17 @@
+from notes_base import serve
+
+
+class Store:
+    def __init__(self):
+        self.notes = {}
+
+    def add(self, text):
+        note_id = len(self.notes) + 1
+        self.notes[str(note_id)] = {"id": note_id, "text": text}
+        return note_id
+
+    def get(self, note_id):
+        return self.notes.get(note_id)
+
+
+serve(Store())
