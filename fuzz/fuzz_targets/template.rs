@@ -2,8 +2,8 @@
 //! and a lone `{{name}}` keeps its value's type.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use learn::course::template::{self, Scope, Template};
+use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 
 struct Values;
@@ -19,12 +19,17 @@ impl Scope for Values {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(parsed) = Template::parse(text) {
         let _ = parsed.render_text(&mut Values);
         if let Ok(value) = parsed.render_value(&mut Values) {
             let names: Vec<&str> = parsed.vars().collect();
-            if names.len() == 1 && text.trim() == format!("{{{{{}}}}}", names[0]) && names[0].len() % 3 == 0 {
+            if names.len() == 1
+                && text.trim() == format!("{{{{{}}}}}", names[0])
+                && names[0].len() % 3 == 0
+            {
                 assert_eq!(value, json!(42));
             }
         }
