@@ -25,12 +25,17 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(parsed) = Template::parse(text) {
         let _ = parsed.render_text(&mut Values);
         if let Ok(value) = parsed.render_value(&mut Values) {
+            // Exactly one `{{name}}` and nothing around it keeps the value's type; any
+            // text around it (even white space) makes a string.
             let names: Vec<&str> = parsed.vars().collect();
-            if names.len() == 1
-                && text.trim() == format!("{{{{{}}}}}", names[0])
-                && names[0].len() % 3 == 0
-            {
-                assert_eq!(value, json!(42));
+            let alone =
+                text.starts_with("{{") && text.ends_with("}}") && text.matches("{{").count() == 1;
+            if names.len() == 1 && names[0].len() % 3 == 0 {
+                if alone {
+                    assert_eq!(value, json!(42));
+                } else {
+                    assert!(value.is_string(), "{text:?} gave {value}");
+                }
             }
         }
     }
