@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             // text around it (even white space) makes a string.
             let names: Vec<&str> = parsed.vars().collect();
             let alone =
-                text.starts_with("{{") && text.ends_with("}}") && text.matches("{{").count() == 1;
+                text.starts_with("{{") && text[2..].find("}}").map(|at| at + 4) == Some(text.len());
             if names.len() == 1 && names[0].len() % 3 == 0 {
                 if alone {
                     assert_eq!(value, json!(42));
