@@ -77,3 +77,55 @@ fn a_server_that_does_not_come_back_fails_the_check_that_restarted_it() {
         "the server did not come back after a restart: it stopped at start (exit code 1)"
     );
 }
+
+#[test]
+fn an_interrupted_run_removes_its_database() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ws");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(
+        repo().join("tests/courses/notes/servers/never_ready.py"),
+        dir.join("never_ready.py"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("learn.toml"),
+        "exercise = \"notes\"\ntrack = \"python\"\nrun = \"python3 never_ready.py\"\n",
+    )
+    .unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("learn"))
+        .arg("--course")
+        .arg(repo().join("tests/courses/notes"))
+        .args(["check", "--start-timeout", "60"])
+        .current_dir(&dir)
+        .env("LEARN_DATA_DIR", temp.path().join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url_file = dir.join("database_url.txt");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let database = loop {
+        if let Ok(path) = fs::read_to_string(&url_file)
+            && Path::new(&path).exists()
+        {
+            break path;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(
+        !Path::new(&database).exists(),
+        "{database} outlived the interrupted run"
+    );
+    assert_eq!(processes_inside(temp.path()), Vec::<String>::new());
+}
