@@ -59,6 +59,12 @@ impl GroupGuard {
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         kill_group(self.0, Kill::Now);
+        // SIGKILL takes effect within moments; wait for it (briefly), so that when
+        // `learn` exits, even when interrupted, nothing of the group is still running.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+        while group_alive(self.0) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         GROUPS
             .lock()
             .expect("groups lock")
