@@ -171,8 +171,6 @@ pub(super) async fn pipeline(
         }
     }
     let log = Log::default();
-    // Python randomises set and dict order per process; tie it to the seed so a run
-    // with the same seed repeats exactly (see the README's server contract).
     let services = match services::provision(exercise, &workspace.config.run) {
         Ok(services) => services,
         Err(problem) => {
@@ -187,6 +185,8 @@ pub(super) async fn pipeline(
     };
     let mut env = exercise.env.clone();
     env.extend(services.env.iter().cloned());
+    // Python randomises set and dict order per process; tie it to the seed so a run
+    // with the same seed repeats exactly (see the README's server contract).
     env.push((
         "PYTHONHASHSEED".to_string(),
         (options.seed % (1 << 32)).to_string(),
