@@ -30,8 +30,6 @@ pub struct Options {
     pub request_timeout: Duration,
     /// The most one check may take, all its steps together.
     pub check_timeout: Duration,
-    /// Run only this check and the checks it requires.
-    pub only: Option<String>,
     /// When the whole run must be over: checks not started by then are failed as not
     /// run, and no request waits past it.
     pub deadline: Option<Instant>,

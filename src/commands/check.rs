@@ -21,7 +21,7 @@ use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
 };
 use crate::server::{Launch, Limits, Supervisor};
-use crate::services;
+use crate::services::{self, Services};
 use crate::toolchain;
 use crate::workspace::Workspace;
 
@@ -53,7 +53,6 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         seed: args.seed.unwrap_or_else(rand::random),
         request_timeout: exercise.timeouts.request,
         check_timeout: exercise.timeouts.check,
-        only: only.map(str::to_string),
         deadline: Some(Instant::now() + exercise.timeouts.run),
     };
     let settings = Settings {
@@ -76,7 +75,8 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
             path.display()
         );
     }
-    if options.only.is_none() {
+    // A partial run (--only) says nothing about the whole exercise.
+    if only.is_none() {
         remember(&report, &workspace);
     }
     Ok(report.outcome.exit_code())
@@ -171,38 +171,11 @@ pub(super) async fn pipeline(
         }
     }
     let log = Log::default();
-    let services = match services::provision(exercise, &workspace.config.run) {
-        Ok(services) => services,
-        Err(problem) => {
-            return finish(
-                report,
-                started,
-                Outcome::ServerFailed,
-                Some(problem),
-                Vec::new(),
-            );
-        }
-    };
-    let mut env = exercise.env.clone();
-    env.extend(services.env.iter().cloned());
-    // Python randomises set and dict order per process; tie it to the seed so a run
-    // with the same seed repeats exactly (see the README's server contract).
-    env.push((
-        "PYTHONHASHSEED".to_string(),
-        (options.seed % (1 << 32)).to_string(),
-    ));
-    let launch = Launch {
-        dir: workspace.root.clone(),
-        command: workspace.config.run.clone(),
-        env,
-        start_timeout: options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start)),
-        limits: settings.limits,
-    };
     let starting = spinner("starting your server");
-    let started_server = Supervisor::start(launch, Arc::clone(&log)).await;
+    let started_server = start_server(workspace, exercise, options, settings, &log).await;
     starting.finish_and_clear();
-    let mut server = match started_server {
-        Ok(server) => server,
+    let (mut server, _services) = match started_server {
+        Ok(running) => running,
         Err(problem) => {
             report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);
             return finish(
@@ -226,6 +199,36 @@ pub(super) async fn pipeline(
         Outcome::Failed
     };
     finish(report, started, outcome, None, results)
+}
+
+/// Make the exercise's services and start the server with its whole environment. The
+/// services (a database) live as long as the returned value; the server's output goes
+/// to `log`, also when it fails to start.
+pub(super) async fn start_server(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    options: &Options,
+    settings: &Settings,
+    log: &Log,
+) -> Result<(Supervisor, Services), Problem> {
+    let services = services::provision(exercise, &workspace.config.run)?;
+    let mut env = exercise.env.clone();
+    env.extend(services.env.iter().cloned());
+    // Python randomises set and dict order per process; tie it to the seed so a run
+    // with the same seed repeats exactly (see the README's server contract).
+    env.push((
+        "PYTHONHASHSEED".to_string(),
+        (options.seed % (1 << 32)).to_string(),
+    ));
+    let launch = Launch {
+        dir: workspace.root.clone(),
+        command: workspace.config.run.clone(),
+        env,
+        start_timeout: options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start)),
+        limits: settings.limits,
+    };
+    let server = Supervisor::start(launch, Arc::clone(log)).await?;
+    Ok((server, services))
 }
 
 fn finish(

@@ -1,20 +1,20 @@
 //! `learn doctor`: is this machine and this workspace ready, and if the server does not
 //! start, why not, with the fix.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use colored::Colorize;
 
+use super::check::{Settings, start_server};
 use crate::build;
+use crate::checks::Options;
 use crate::course::Course;
 use crate::log_buffer::Log;
 use crate::platform;
 use crate::report::diagnosis::diagnose;
 use crate::report::human::server_lines;
 use crate::result::Problem;
-use crate::server::{Launch, Supervisor};
 use crate::toolchain;
 use crate::workspace::Workspace;
 
@@ -85,27 +85,25 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     platform::become_subreaper();
+    let options = Options {
+        seed: rand::random(),
+        request_timeout: exercise.timeouts.request,
+        check_timeout: exercise.timeouts.check,
+        deadline: None,
+    };
+    let settings = Settings {
+        build_timeout: None,
+        start_timeout,
+        limits: None,
+    };
     let started = runtime.block_on(async {
         if let Err(problem) = build::build(&workspace, exercise.timeouts.build).await {
             return Err((problem, Vec::new()));
         }
         let log = Log::default();
-        let services = match crate::services::provision(exercise, &workspace.config.run) {
-            Ok(services) => services,
-            Err(problem) => return Err((problem, Vec::new())),
-        };
-        let mut env = exercise.env.clone();
-        env.extend(services.env.iter().cloned());
-        let launch = Launch {
-            dir: workspace.root.clone(),
-            command: workspace.config.run.clone(),
-            env,
-            start_timeout: start_timeout.unwrap_or(exercise.timeouts.start),
-            limits: None,
-        };
         let clock = Instant::now();
-        match Supervisor::start(launch, Arc::clone(&log)).await {
-            Ok(mut server) => {
+        match start_server(&workspace, exercise, &options, &settings, &log).await {
+            Ok((mut server, _services)) => {
                 let took = clock.elapsed();
                 server.stop().await;
                 Ok(took)

@@ -170,7 +170,6 @@ fn grade_one(
         seed,
         request_timeout: seconds(args.request_timeout, timeouts.request),
         check_timeout: seconds(args.check_timeout, timeouts.check),
-        only: None,
         deadline: Some(Instant::now() + seconds(args.timeout, timeouts.run)),
     };
     let settings = Settings {

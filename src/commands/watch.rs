@@ -88,7 +88,6 @@ pub fn watch(course: &Course) -> Result<u8> {
                 seed: rand::random(),
                 request_timeout: exercise.timeouts.request,
                 check_timeout: exercise.timeouts.check,
-                only: None,
                 deadline: Some(Instant::now() + exercise.timeouts.run),
             };
             clear_screen();
