@@ -36,6 +36,16 @@ pub struct Options {
 }
 
 impl Options {
+    /// The exercise's own limits, the whole run starting now.
+    pub fn for_run(timeouts: &crate::course::Timeouts, seed: u64) -> Options {
+        Options {
+            seed,
+            request_timeout: timeouts.request,
+            check_timeout: timeouts.check,
+            deadline: Some(Instant::now() + timeouts.run),
+        }
+    }
+
     /// `limit`, shortened to what is left before the deadline.
     pub fn bounded(&self, limit: Duration) -> Duration {
         match self.deadline {

@@ -49,12 +49,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
     })?;
     let checks = exercise.checks()?;
     let selected = checks::select(&checks, only).map_err(anyhow::Error::msg)?;
-    let options = Options {
-        seed: args.seed.unwrap_or_else(rand::random),
-        request_timeout: exercise.timeouts.request,
-        check_timeout: exercise.timeouts.check,
-        deadline: Some(Instant::now() + exercise.timeouts.run),
-    };
+    let options = Options::for_run(&exercise.timeouts, args.seed.unwrap_or_else(rand::random));
     let settings = Settings {
         build_timeout: None,
         start_timeout,

@@ -85,12 +85,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     platform::become_subreaper();
-    let options = Options {
-        seed: rand::random(),
-        request_timeout: exercise.timeouts.request,
-        check_timeout: exercise.timeouts.check,
-        deadline: None,
-    };
+    let options = Options::for_run(&exercise.timeouts, rand::random());
     let settings = Settings {
         build_timeout: None,
         start_timeout,

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use colored::Colorize;
@@ -84,12 +84,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             limits: None,
         };
         loop {
-            let options = Options {
-                seed: rand::random(),
-                request_timeout: exercise.timeouts.request,
-                check_timeout: exercise.timeouts.check,
-                deadline: Some(Instant::now() + exercise.timeouts.run),
-            };
+            let options = Options::for_run(&exercise.timeouts, rand::random());
             clear_screen();
             println!("{} · checking {}…", "learn watch".bold(), exercise.id);
             let report = tokio::select! {
