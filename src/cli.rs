@@ -83,6 +83,8 @@ pub struct CheckArgs {
     /// How long your server may take to start listening [default: the exercise's, usually 20].
     #[arg(long, value_name = "SECONDS")]
     pub start_timeout: Option<u64>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
     /// Also write a Markdown report to share in a forum or an issue.
     #[arg(long, value_name = "FILE.md")]
     pub save_report: Option<PathBuf>,
@@ -139,6 +141,27 @@ pub struct GradeArgs {
     /// How long one request may take [default: the exercise's, usually 5].
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<u64>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// For exercises with a database: which one the server gets in DATABASE_URL.
+#[derive(clap::Args, Default)]
+pub struct DatabaseArgs {
+    /// The database: a fresh SQLite file, or a throwaway PostgreSQL cluster that learn
+    /// starts and deletes [default: sqlite].
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with = "database_url")]
+    pub db: Option<Db>,
+    /// Use an existing database instead, as it is (postgresql://USER@HOST:PORT/DB, or a
+    /// SQLite file path).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

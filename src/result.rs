@@ -134,6 +134,23 @@ pub enum StepResult {
     Restart {
         ms: u64,
     },
+    /// The server's database was read.
+    Database(Box<DatabaseRead>),
+}
+
+/// One read of the server's database and what it found.
+#[derive(Debug, Serialize)]
+pub struct DatabaseRead {
+    /// The SQL as run, or the schema query (`schema: indexes links`).
+    pub read: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub assertions: Vec<AssertionResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureRecord>,
+    pub duration_ms: u64,
 }
 
 /// One request sent and what came back.

@@ -1,43 +1,129 @@
 //! What an exercise's server gets besides its code: a database through DATABASE_URL.
-//! Everything made here lives as long as the value and is removed with it.
+//! Everything made here lives as long as the value and is removed with it: a SQLite
+//! file in a temp folder, or a throwaway PostgreSQL cluster that is stopped and deleted,
+//! also when the run fails or is interrupted.
+
+mod postgres;
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use tempfile::TempDir;
 
 use crate::course::{Database, Exercise};
 use crate::result::Problem;
 
+pub use postgres::{Binaries, find_binaries};
+
+/// Which database a run gives the server (`--db`, `--database-url`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Choice {
+    /// A fresh SQLite file.
+    #[default]
+    Sqlite,
+    /// A throwaway PostgreSQL cluster, started with these programs.
+    Postgres(Binaries),
+    /// An existing database, used as it is.
+    Url(String),
+}
+
+/// Where the server's database is, for the checks that read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    /// The database a `DATABASE_URL` names: PostgreSQL by its scheme, else a SQLite path.
+    pub fn from_url(url: &str) -> Target {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Target::Postgres(url.to_string())
+        } else {
+            Target::Sqlite(PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url)))
+        }
+    }
+}
+
 pub struct Services {
     /// Extra environment for the server.
     pub env: Vec<(String, String)>,
+    /// The database, when the exercise has one.
+    pub database: Option<Target>,
+    cluster: Option<postgres::Cluster>,
     /// Removed when the run ends, also when it is interrupted.
     _scratch: Option<TempDir>,
 }
 
-/// Make the services `exercise` declares, fresh for one run; a problem naming the
-/// server's `run_command` when they cannot be made.
-pub fn provision(exercise: &Exercise, run_command: &str) -> Result<Services, Problem> {
-    make(exercise).map_err(|error| Problem::ServerExited {
-        command: run_command.to_string(),
-        exit_code: None,
-        signal: None,
-        port: 0,
-        killed_because: Some(format!("learn could not make its database: {error}")),
-    })
-}
-
-fn make(exercise: &Exercise) -> std::io::Result<Services> {
-    match exercise.database {
-        None => Ok(Services {
-            env: Vec::new(),
-            _scratch: None,
-        }),
-        Some(Database::Sqlite) => {
-            let scratch = tempfile::Builder::new().prefix("learn-db-").tempdir()?;
-            let path = scratch.path().join("learn.sqlite3");
-            Ok(Services {
-                env: vec![("DATABASE_URL".to_string(), path.display().to_string())],
-                _scratch: Some(scratch),
-            })
+impl Services {
+    /// Stop what was started (a PostgreSQL cluster, gracefully) and delete it. Dropping
+    /// does the same, more bluntly; this is the way for a run that ends normally.
+    pub async fn stop(mut self) {
+        if let Some(cluster) = self.cluster.take() {
+            cluster.stop().await;
         }
     }
+}
+
+/// Make the services `exercise` declares, fresh for one run; a problem naming the
+/// server's `run_command` when they cannot be made. `wait` bounds a database start.
+pub async fn provision(
+    exercise: &Exercise,
+    choice: &Choice,
+    run_command: &str,
+    wait: Duration,
+) -> Result<Services, Problem> {
+    make(exercise, choice, wait)
+        .await
+        .map_err(|error| Problem::ServerExited {
+            command: run_command.to_string(),
+            exit_code: None,
+            signal: None,
+            port: 0,
+            killed_because: Some(format!("learn could not make its database: {error}")),
+        })
+}
+
+async fn make(exercise: &Exercise, choice: &Choice, wait: Duration) -> Result<Services, String> {
+    let none = Services {
+        env: Vec::new(),
+        database: None,
+        cluster: None,
+        _scratch: None,
+    };
+    let Some(Database::Sqlite) = exercise.database else {
+        return Ok(none);
+    };
+    let with_url = |url: String, cluster, scratch| Services {
+        env: vec![("DATABASE_URL".to_string(), url.clone())],
+        database: Some(Target::from_url(&url)),
+        cluster,
+        _scratch: scratch,
+    };
+    match choice {
+        Choice::Sqlite => {
+            let scratch = tempfile::Builder::new()
+                .prefix("learn-db-")
+                .tempdir()
+                .map_err(|error| error.to_string())?;
+            let path = scratch.path().join("learn.sqlite3");
+            Ok(with_url(path.display().to_string(), None, Some(scratch)))
+        }
+        Choice::Postgres(binaries) => {
+            let cluster = postgres::Cluster::start(binaries, wait).await?;
+            Ok(with_url(cluster.url(), Some(cluster), None))
+        }
+        Choice::Url(url) => Ok(with_url(url.clone(), None, None)),
+    }
+}
+
+/// The database `--db` and `--database-url` ask for; an error (with what to install)
+/// when `--db postgres` cannot be met on this machine.
+pub fn choose(args: &crate::cli::DatabaseArgs) -> anyhow::Result<Choice> {
+    use crate::cli::Db;
+    Ok(match (&args.database_url, args.db) {
+        (Some(url), _) => Choice::Url(url.clone()),
+        (None, Some(Db::Postgres)) => Choice::Postgres(find_binaries()?),
+        (None, Some(Db::Sqlite) | None) => Choice::Sqlite,
+    })
 }

@@ -63,7 +63,10 @@ fn data_in_the_database_survives_a_restart_and_the_database_goes_afterwards() {
 fn data_kept_in_memory_is_lost_by_the_restart() {
     let (_temp, code, report) = check("memory_notes.py");
     assert_eq!(code, 1);
-    assert_eq!(ids_with_status(&report, "failed"), ["survives-restart"]);
+    assert_eq!(
+        ids_with_status(&report, "failed"),
+        ["survives-restart", "in-the-table"]
+    );
     let failure = report["checks"][1]["failure"].as_str().unwrap();
     assert!(failure.contains("status equals 200 — got 404"), "{failure}");
 }

@@ -1,6 +1,7 @@
 //! Running the hidden checks against a started server. Produces the result model and
 //! knows nothing about terminals.
 
+mod database;
 mod diff;
 mod generate;
 mod http;
@@ -12,12 +13,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::course::checks::{Body, Check, Predicate, Request, Step};
+use crate::course::checks::{
+    Assertion, Body, Check, Inspection, Predicate, Query, Read, Request, Step,
+};
 use crate::course::template::{self, Scope, Template};
 use crate::result::{
-    AssertionResult, CaptureRecord, CheckResult, CheckStatus, Exchange, StepResult,
+    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, StepResult,
 };
 use crate::server::Supervisor;
+use crate::services::Target;
 use generate::Generator;
 
 pub use diff::show as show_value;
@@ -86,12 +90,14 @@ pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Che
 pub async fn run(
     checks: &[&Check],
     server: &mut Supervisor,
+    database: Option<&Target>,
     options: &Options,
 ) -> Vec<CheckResult> {
     let client = http::Client::new(server.port());
     let mut state = State {
         vars: BTreeMap::new(),
         generator: Generator::new(options.seed),
+        database: database.cloned(),
     };
     let mut passed = HashSet::new();
     let mut results = Vec::new();
@@ -186,6 +192,8 @@ pub fn not_run(checks: &[&Check], reason: &str) -> Vec<CheckResult> {
 struct State {
     vars: BTreeMap<String, Value>,
     generator: Generator,
+    /// The server's database, for database steps.
+    database: Option<Target>,
 }
 
 impl Scope for State {
@@ -272,6 +280,30 @@ async fn run_check(
                     ));
                 }
             }
+            Step::Request(request) if request.concurrent > 1 => {
+                let Some(left) = budget.left() else {
+                    return Some(budget.why);
+                };
+                let timeout = options.request_timeout.min(left);
+                let exchanges = send_at_once(request, client, state, server, timeout).await;
+                let (exchanges, failure) = match exchanges {
+                    Ok(sent) => sent,
+                    Err(error) => return Some(error),
+                };
+                let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
+                for exchange in exchanges {
+                    for (values, capture) in captured.iter_mut().zip(&exchange.captures) {
+                        values.push(capture.value.clone());
+                    }
+                    steps.push(StepResult::Request(Box::new(exchange)));
+                }
+                if failure.is_some() {
+                    return failure;
+                }
+                for ((name, _), values) in request.capture.iter().zip(captured) {
+                    state.vars.insert(name.clone(), Value::Array(values));
+                }
+            }
             Step::Request(request) => {
                 let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
                 for _ in 0..request.repeat {
@@ -308,6 +340,22 @@ async fn run_check(
                     state.vars.insert(name.clone(), value);
                 }
             }
+            Step::Database(inspection) => {
+                let Some(left) = budget.left() else {
+                    return Some(budget.why);
+                };
+                let timeout = options.request_timeout.min(left);
+                let (read, failure) = inspect(inspection, state, timeout).await;
+                for capture in &read.captures {
+                    state
+                        .vars
+                        .insert(capture.name.clone(), capture.value.clone());
+                }
+                steps.push(StepResult::Database(Box::new(read)));
+                if failure.is_some() {
+                    return failure;
+                }
+            }
         }
     }
     None
@@ -328,6 +376,58 @@ async fn send(
     };
     let summary = format!("{} {}", outgoing.method, outgoing.path);
     let (record, response) = client.send(outgoing, timeout).await;
+    let (exchange, failure) = judge(request, &summary, record, response, state, server).await;
+    (Some(exchange), failure)
+}
+
+/// Send `request.concurrent` copies at once, each rendered on its own (so each gets its
+/// own generated values), then judge every response: the exchanges in sending order
+/// and the first failure. An error when the copies cannot be rendered.
+async fn send_at_once(
+    request: &Request,
+    client: &http::Client,
+    state: &mut State,
+    server: &mut Supervisor,
+    timeout: Duration,
+) -> Result<(Vec<Exchange>, Option<String>), String> {
+    let copies = request.concurrent as usize;
+    let outgoing = (0..copies)
+        .map(|_| render(request, state))
+        .collect::<Result<Vec<_>, _>>()?;
+    let summaries: Vec<String> = outgoing
+        .iter()
+        .map(|outgoing| format!("{} {}", outgoing.method, outgoing.path))
+        .collect();
+    let sent = futures_util::future::join_all(
+        outgoing
+            .into_iter()
+            .map(|outgoing| client.send(outgoing, timeout)),
+    )
+    .await;
+    let mut exchanges = Vec::with_capacity(copies);
+    let mut first_failure = None;
+    for (number, (summary, (record, response))) in summaries.iter().zip(sent).enumerate() {
+        let (exchange, failure) = judge(request, summary, record, response, state, server).await;
+        exchanges.push(exchange);
+        if let Some(failure) = failure {
+            first_failure.get_or_insert_with(|| {
+                format!("{failure} (copy {} of {copies} sent at once)", number + 1)
+            });
+        }
+    }
+    Ok((exchanges, first_failure))
+}
+
+/// Judge one response (or the error in its place) against a request step's assertions,
+/// and take its captures.
+async fn judge(
+    request: &Request,
+    summary: &str,
+    record: crate::result::RequestRecord,
+    response: Result<http::Response, String>,
+    state: &mut State,
+    server: &mut Supervisor,
+) -> (Exchange, Option<String>) {
     let mut exchange = Exchange {
         request: record,
         response: None,
@@ -355,13 +455,102 @@ async fn send(
                 (None, None) => format!("{summary}: {error}"),
             };
             exchange.error = Some(error.clone());
-            return (Some(exchange), Some(error));
+            return (exchange, Some(error));
         }
     };
     exchange.response = Some(response.record());
+    let vars = state.vars.clone();
+    let (assertions, captures, failure) = assess(
+        &request.expect,
+        &request.capture,
+        |query| query::evaluate(query, &response, &vars),
+        state,
+        &format!("the response to {summary}"),
+        summary,
+    );
+    exchange.assertions = assertions;
+    exchange.captures = captures;
+    (exchange, failure)
+}
+
+/// Read the database as a database step says, and judge what was read.
+async fn inspect(
+    inspection: &Inspection,
+    state: &mut State,
+    timeout: Duration,
+) -> (DatabaseRead, Option<String>) {
+    let started = Instant::now();
+    let mut read = DatabaseRead {
+        read: String::new(),
+        rows: None,
+        error: None,
+        assertions: Vec::new(),
+        captures: Vec::new(),
+        duration_ms: 0,
+    };
+    let rows = match &inspection.read {
+        Read::Sql(template) => match template.render_sql(state) {
+            Ok(sql) => {
+                read.read = sql;
+                match &state.database {
+                    Some(target) => database::rows(target, &read.read, timeout).await,
+                    None => Err(NO_DATABASE.to_string()),
+                }
+            }
+            Err(error) => Err(error),
+        },
+        Read::Schema(schema) => {
+            read.read = format!("schema: {schema}");
+            match &state.database {
+                Some(target) => database::schema(target, schema, timeout).await,
+                None => Err(NO_DATABASE.to_string()),
+            }
+        }
+    };
+    read.duration_ms = started.elapsed().as_millis() as u64;
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(error) => {
+            let failure = format!("reading the database failed: {error}");
+            read.error = Some(error);
+            return (read, Some(failure));
+        }
+    };
+    let vars = state.vars.clone();
+    let (assertions, captures, failure) = assess(
+        &inspection.expect,
+        &inspection.capture,
+        |query| query::evaluate_rows(query, &rows, &vars),
+        state,
+        "the database",
+        "in the database",
+    );
+    read.rows = Some(rows);
+    read.assertions = assertions;
+    read.captures = captures;
+    (read, failure)
+}
+
+/// Why a database step cannot run: the exercise declares no database.
+const NO_DATABASE: &str =
+    "this exercise has no database (add `database = \"sqlite\"` to exercise.toml)";
+
+/// Check `expect` and, when all of it holds, take `capture`, reading values with
+/// `evaluate`. `source` names where values come from ("the response to GET /x") and
+/// `summary` starts a failure's sentence.
+fn assess(
+    expect: &[Assertion],
+    capture: &[(String, Query)],
+    evaluate: impl Fn(&Query) -> Result<Option<Value>, String>,
+    state: &mut State,
+    source: &str,
+    summary: &str,
+) -> (Vec<AssertionResult>, Vec<CaptureRecord>, Option<String>) {
+    let mut assertions = Vec::new();
+    let mut captures = Vec::new();
     let mut failure = None;
-    for assertion in &request.expect {
-        let found = query::evaluate(&assertion.query, &response, &state.vars);
+    for assertion in expect {
+        let found = evaluate(&assertion.query);
         let root = query::root(&assertion.query);
         for predicate in &assertion.predicates {
             let rendered = render_predicate(predicate, state);
@@ -375,7 +564,7 @@ async fn send(
             if let Err(message) = &outcome {
                 failure.get_or_insert_with(|| format!("{summary}: {query} {shown} — {message}"));
             }
-            exchange.assertions.push(AssertionResult {
+            assertions.push(AssertionResult {
                 query,
                 predicate: shown,
                 passed: outcome.is_ok(),
@@ -385,28 +574,26 @@ async fn send(
         }
     }
     if failure.is_none() {
-        for (name, query) in &request.capture {
-            match query::evaluate(query, &response, &state.vars) {
-                Ok(Some(value)) => exchange.captures.push(CaptureRecord {
+        for (name, query) in capture {
+            match evaluate(query) {
+                Ok(Some(value)) => captures.push(CaptureRecord {
                     name: name.clone(),
                     value,
                 }),
                 Ok(None) => {
                     failure = Some(format!(
-                        "could not read `{query}` from the response to {summary}: it is missing"
+                        "could not read `{query}` from {source}: it is missing"
                     ));
                     break;
                 }
                 Err(error) => {
-                    failure = Some(format!(
-                        "could not read `{query}` from the response to {summary}: {error}"
-                    ));
+                    failure = Some(format!("could not read `{query}` from {source}: {error}"));
                     break;
                 }
             }
         }
     }
-    (Some(exchange), failure)
+    (assertions, captures, failure)
 }
 
 /// Fill the templates of a request step.
@@ -453,6 +640,7 @@ fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicat
         },
         Predicate::Contains(expected) => Predicate::Contains(value(expected)?),
         Predicate::NotContains(expected) => Predicate::NotContains(value(expected)?),
+        Predicate::ContainsAll(expected) => Predicate::ContainsAll(value(expected)?),
         Predicate::OneOf(options) => {
             Predicate::OneOf(options.iter().map(value).collect::<Result<_, _>>()?)
         }

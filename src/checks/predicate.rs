@@ -100,6 +100,25 @@ pub fn evaluate(predicate: &Predicate, actual: Option<&Value>, root: &str) -> Re
             },
             _ => got(),
         },
+        Predicate::ContainsAll(expected) => {
+            let (Value::Array(_), Value::Array(wanted)) = (actual, expected) else {
+                return got();
+            };
+            let missing: Vec<&Value> = wanted
+                .iter()
+                .filter(|item| !contains(actual, item))
+                .collect();
+            match missing.as_slice() {
+                [] => Ok(()),
+                [one] => Err(format!("{} is missing from {}", show(one), show(actual))),
+                many => Err(format!(
+                    "{} of them are missing, {} among them, from {}",
+                    many.len(),
+                    show(many[0]),
+                    show(actual)
+                )),
+            }
+        }
     }
 }
 
@@ -249,6 +268,11 @@ mod tests {
                 json!("31/01/2026"),
             ),
             (Predicate::Unique, json!([1, 2, 3]), json!([1, 2, 1])),
+            (
+                Predicate::ContainsAll(json!([3, 1])),
+                json!([1, 2, 3]),
+                json!([1, 2]),
+            ),
             (Predicate::Exists, json!(false), json!(null)),
         ];
         for (predicate, good, bad) in cases {

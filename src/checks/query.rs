@@ -39,6 +39,27 @@ pub fn evaluate(
     })
 }
 
+/// The value a query finds in rows read from a database (a JSON array of objects).
+/// Only `json` and `var` queries read rows; the checks parser allows no others here.
+pub fn evaluate_rows(
+    query: &Query,
+    rows: &Value,
+    vars: &BTreeMap<String, Value>,
+) -> Result<Option<Value>, String> {
+    Ok(match query {
+        Query::Var(name) => vars.get(name).cloned(),
+        Query::Json { path, singular, .. } => {
+            let nodes = path.query(rows);
+            if *singular {
+                nodes.first().cloned()
+            } else {
+                Some(Value::Array(nodes.all().into_iter().cloned().collect()))
+            }
+        }
+        other => return Err(format!("`{other}` does not apply to rows from a database")),
+    })
+}
+
 /// How messages name the queried value: its JSON path, or nothing for scalars.
 pub fn root(query: &Query) -> &str {
     match query {

@@ -54,6 +54,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         build_timeout: None,
         start_timeout,
         limits: None,
+        database: database_choice(exercise, &args.database)?,
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
@@ -85,6 +86,23 @@ pub(super) struct Settings {
     pub start_timeout: Option<Duration>,
     /// Resource limits for the server's tree (grade mode).
     pub limits: Option<Limits>,
+    /// The database an exercise with one gets.
+    pub database: services::Choice,
+}
+
+/// The database `--db`/`--database-url` ask for, for an exercise that has one.
+pub(super) fn database_choice(
+    exercise: &Exercise,
+    args: &crate::cli::DatabaseArgs,
+) -> Result<services::Choice> {
+    let asked = args.db.is_some() || args.database_url.is_some();
+    if asked && exercise.database.is_none() {
+        anyhow::bail!(
+            "`{}` has no database, so --db and --database-url do not apply to it",
+            exercise.id
+        );
+    }
+    services::choose(args)
 }
 
 /// Build, start and check one workspace; `None` when `learn` was interrupted (the
@@ -169,7 +187,7 @@ pub(super) async fn pipeline(
     let starting = spinner("starting your server");
     let started_server = start_server(workspace, exercise, options, settings, &log).await;
     starting.finish_and_clear();
-    let (mut server, _services) = match started_server {
+    let (mut server, services) = match started_server {
         Ok(running) => running,
         Err(problem) => {
             report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);
@@ -182,8 +200,9 @@ pub(super) async fn pipeline(
             );
         }
     };
-    let results = checks::run(selected, &mut server, options).await;
+    let results = checks::run(selected, &mut server, services.database.as_ref(), options).await;
     server.stop().await;
+    services.stop().await;
     report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);
     let outcome = if results
         .iter()
@@ -206,7 +225,14 @@ pub(super) async fn start_server(
     settings: &Settings,
     log: &Log,
 ) -> Result<(Supervisor, Services), Problem> {
-    let services = services::provision(exercise, &workspace.config.run)?;
+    let start_timeout = options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start));
+    let services = services::provision(
+        exercise,
+        &settings.database,
+        &workspace.config.run,
+        start_timeout,
+    )
+    .await?;
     let mut env = exercise.env.clone();
     env.extend(services.env.iter().cloned());
     // Python randomises set and dict order per process; tie it to the seed so a run
@@ -219,7 +245,7 @@ pub(super) async fn start_server(
         dir: workspace.root.clone(),
         command: workspace.config.run.clone(),
         env,
-        start_timeout: options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start)),
+        start_timeout: options.bounded(start_timeout),
         limits: settings.limits,
     };
     let server = Supervisor::start(launch, Arc::clone(log)).await?;

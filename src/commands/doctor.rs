@@ -15,6 +15,7 @@ use crate::platform;
 use crate::report::diagnosis::diagnose;
 use crate::report::human::server_lines;
 use crate::result::Problem;
+use crate::services;
 use crate::toolchain;
 use crate::workspace::Workspace;
 
@@ -90,6 +91,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         build_timeout: None,
         start_timeout,
         limits: None,
+        database: services::Choice::Sqlite,
     };
     let started = runtime.block_on(async {
         if let Err(problem) = build::build(&workspace, exercise.timeouts.build).await {

@@ -44,9 +44,16 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
     let seed = args.seed.unwrap_or_else(rand::random);
     let submissions = submissions(args)?;
     let batch = args.each || submissions.len() > 1;
+    if batch && args.database.database_url.is_some() {
+        bail!(
+            "with several submissions, each needs a database of its own: use --db postgres \
+             (a throwaway cluster each) instead of --database-url"
+        );
+    }
+    let database = &super::check::database_choice(exercise, &args.database)?;
     if !batch {
         let (_, path) = &submissions[0];
-        return match grade_one(args, exercise, &checks, seed, path) {
+        return match grade_one(args, exercise, &checks, seed, path, database) {
             Graded::Report(report) => {
                 for (index, format) in args.format.iter().enumerate() {
                     let text = render(*format, &report)?;
@@ -85,7 +92,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
                         break;
                     };
                     let started = Instant::now();
-                    let graded = grade_one(args, exercise, &checks, seed, path);
+                    let graded = grade_one(args, exercise, &checks, seed, path, database);
                     if matches!(graded, Graded::Interrupted) {
                         interrupted.store(true, Ordering::SeqCst);
                     }
@@ -158,6 +165,7 @@ fn grade_one(
     checks: &[Check],
     seed: u64,
     path: &Path,
+    database: &crate::services::Choice,
 ) -> Graded {
     let (workspace, warnings) = match submission(path, exercise, args.track.as_deref()) {
         Ok(found) => found,
@@ -176,6 +184,7 @@ fn grade_one(
         build_timeout: args.build_timeout.map(Duration::from_secs),
         start_timeout: args.start_timeout.map(Duration::from_secs),
         limits: Some(Limits::GRADING),
+        database: database.clone(),
     };
     let report = match run(&workspace, exercise, &selected, &options, &settings) {
         Ok(Some(report)) => report,

@@ -82,6 +82,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             build_timeout: None,
             start_timeout: None,
             limits: None,
+            database: crate::services::Choice::Sqlite,
         };
         loop {
             let options = Options::for_run(&exercise.timeouts, rand::random());

@@ -33,6 +33,61 @@ pub enum Step {
     Sleep(Duration),
     /// Stop the server and start it again, same environment and data.
     Restart,
+    /// Read the server's database: rows of a statement, or the schema.
+    Database(Box<Inspection>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub read: Read,
+    /// Only `json` and `var` queries: the rows are a JSON array of objects.
+    pub expect: Vec<Assertion>,
+    pub capture: Vec<(String, Query)>,
+}
+
+/// What a database step reads.
+#[derive(Debug, Clone)]
+pub enum Read {
+    /// One SQL statement; its `{{names}}` become SQL literals.
+    Sql(Template),
+    Schema(Schema),
+}
+
+/// Schema facts read the same way on every database.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schema {
+    Tables,
+    Columns(String),
+    ForeignKeys(String),
+    Indexes(String),
+}
+
+impl Schema {
+    pub fn parse(text: &str) -> Result<Schema, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        Ok(match words.as_slice() {
+            ["tables"] => Schema::Tables,
+            ["columns", table] => Schema::Columns(table.to_string()),
+            ["foreign_keys", table] => Schema::ForeignKeys(table.to_string()),
+            ["indexes", table] => Schema::Indexes(table.to_string()),
+            _ => {
+                return Err(format!(
+                    "unknown schema query `{text}`; expected tables, columns TABLE, foreign_keys TABLE or indexes TABLE"
+                ));
+            }
+        })
+    }
+}
+
+impl fmt::Display for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Schema::Tables => write!(f, "tables"),
+            Schema::Columns(table) => write!(f, "columns {table}"),
+            Schema::ForeignKeys(table) => write!(f, "foreign_keys {table}"),
+            Schema::Indexes(table) => write!(f, "indexes {table}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +98,8 @@ pub struct Request {
     pub headers: Vec<(String, Template)>,
     pub body: Body,
     pub repeat: u32,
+    /// How many copies are sent at once (1: just this one).
+    pub concurrent: u32,
     pub expect: Vec<Assertion>,
     pub capture: Vec<(String, Query)>,
 }
@@ -108,6 +165,7 @@ pub enum Predicate {
     IsUuid,
     IsIsoDate,
     Unique,
+    ContainsAll(Value),
 }
 
 impl Query {
@@ -228,6 +286,7 @@ impl fmt::Display for Predicate {
             Predicate::IsUuid => write!(f, "is a UUID"),
             Predicate::IsIsoDate => write!(f, "is an ISO 8601 date"),
             Predicate::Unique => write!(f, "has no duplicates"),
+            Predicate::ContainsAll(values) => write!(f, "contains all of {values}"),
         }
     }
 }
@@ -269,11 +328,14 @@ struct RawStep {
     json: Option<Spanned<toml::Value>>,
     body: Option<Spanned<String>>,
     repeat: Option<Spanned<u32>>,
+    concurrent: Option<Spanned<u32>>,
     #[serde(default)]
     expect: Vec<Spanned<RawAssertion>>,
     capture: Option<Spanned<toml::Table>>,
     sleep_ms: Option<Spanned<u64>>,
     restart: Option<Spanned<bool>>,
+    sql: Option<Spanned<String>>,
+    schema: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +361,7 @@ struct RawAssertion {
     is_uuid: Option<bool>,
     is_iso_date: Option<bool>,
     unique: Option<bool>,
+    contains_all: Option<Spanned<toml::Value>>,
 }
 
 const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
@@ -432,6 +495,9 @@ impl Parser<'_> {
             || raw.body.is_some()
             || !raw.expect.is_empty()
             || raw.capture.is_some();
+        if raw.sql.is_some() || raw.schema.is_some() {
+            return self.inspection(span, raw);
+        }
         if let Some(restart) = &raw.restart {
             if !*restart.get_ref() {
                 return Err(self.error(restart.span(), "`restart` can only be true"));
@@ -450,7 +516,7 @@ impl Parser<'_> {
         let (Some(method), Some(path)) = (raw.method, raw.path) else {
             return Err(self.error(
                 span,
-                "a step needs `method` and `path` (a request), `sleep_ms` or `restart = true`",
+                "a step needs `method` and `path` (a request), `sleep_ms`, `restart = true`, `sql` or `schema`",
             ));
         };
         if !METHODS.contains(&method.get_ref().as_str()) {
@@ -482,20 +548,107 @@ impl Parser<'_> {
             (None, Some(body)) => Body::Raw(self.template(body.get_ref(), body.span())?),
             (None, None) => Body::Empty,
         };
-        let repeat = match raw.repeat {
-            Some(repeat) if *repeat.get_ref() == 0 => {
-                return Err(self.error(repeat.span(), "repeat must be 1 or more"));
+        let count = |field: Option<Spanned<u32>>, name: &str| match field {
+            Some(n) if *n.get_ref() == 0 => {
+                Err(self.error(n.span(), format!("{name} must be 1 or more")))
             }
-            Some(repeat) => repeat.into_inner(),
-            None => 1,
+            Some(n) => Ok(n.into_inner()),
+            None => Ok(1),
         };
+        if let (Some(_), Some(concurrent)) = (&raw.repeat, &raw.concurrent) {
+            return Err(self.error(
+                concurrent.span(),
+                "a step sends copies either one after another (`repeat`) or at once (`concurrent`), not both",
+            ));
+        }
+        let repeat = count(raw.repeat, "repeat")?;
+        let concurrent = count(raw.concurrent, "concurrent")?;
         let expect = raw
             .expect
             .into_iter()
             .map(|assertion| self.assertion(assertion))
             .collect::<Result<_, _>>()?;
+        let capture = self.captures(raw.capture.as_ref())?;
+        Ok(Step::Request(Box::new(Request {
+            method: method.into_inner(),
+            path: path_template,
+            query,
+            headers,
+            body,
+            repeat,
+            concurrent,
+            expect,
+            capture,
+        })))
+    }
+
+    /// A database step: `sql` or `schema`, with assertions on the rows it reads.
+    fn inspection(
+        &mut self,
+        span: std::ops::Range<usize>,
+        raw: RawStep,
+    ) -> Result<Step, SourceError> {
+        let read = match (raw.sql, raw.schema) {
+            (Some(_), Some(schema)) => {
+                return Err(self.error(
+                    schema.span(),
+                    "a database step reads either `sql` or `schema`, not both",
+                ));
+            }
+            (Some(sql), None) => {
+                if sql.get_ref().trim().is_empty() {
+                    return Err(self.error(sql.span(), "`sql` is empty"));
+                }
+                Read::Sql(self.template(sql.get_ref(), sql.span())?)
+            }
+            (None, Some(schema)) => Read::Schema(
+                Schema::parse(schema.get_ref())
+                    .map_err(|message| self.error(schema.span(), message))?,
+            ),
+            (None, None) => unreachable!("only called with `sql` or `schema`"),
+        };
+        let other_keys = raw.method.is_some()
+            || raw.path.is_some()
+            || raw.query.is_some()
+            || raw.headers.is_some()
+            || raw.json.is_some()
+            || raw.body.is_some()
+            || raw.repeat.is_some()
+            || raw.concurrent.is_some()
+            || raw.sleep_ms.is_some()
+            || raw.restart.is_some();
+        if other_keys {
+            return Err(self.error(
+                span,
+                "a database step has `sql` or `schema`, `expect` and `capture`, and nothing else",
+            ));
+        }
+        let mut expect = Vec::new();
+        for assertion in raw.expect {
+            let query_span = assertion.get_ref().query.span();
+            let assertion = self.assertion(assertion)?;
+            if !matches!(assertion.query, Query::Json { .. } | Query::Var(_)) {
+                return Err(self.error(
+                    query_span,
+                    "a database step reads rows: use `json PATH` (or `var NAME`)",
+                ));
+            }
+            expect.push(assertion);
+        }
+        let capture = self.captures(raw.capture.as_ref())?;
+        Ok(Step::Database(Box::new(Inspection {
+            read,
+            expect,
+            capture,
+        })))
+    }
+
+    fn captures(
+        &mut self,
+        table: Option<&Spanned<toml::Table>>,
+    ) -> Result<Vec<(String, Query)>, SourceError> {
         let mut capture = Vec::new();
-        if let Some(table) = &raw.capture {
+        if let Some(table) = table {
             for (name, value) in table.get_ref() {
                 let text = value.as_str().ok_or_else(|| {
                     self.error(
@@ -511,16 +664,7 @@ impl Parser<'_> {
                 self.defined.insert(name.clone());
             }
         }
-        Ok(Step::Request(Box::new(Request {
-            method: method.into_inner(),
-            path: path_template,
-            query,
-            headers,
-            body,
-            repeat,
-            expect,
-            capture,
-        })))
+        Ok(capture)
     }
 
     fn assertion(&self, raw: Spanned<RawAssertion>) -> Result<Assertion, SourceError> {
@@ -556,6 +700,20 @@ impl Parser<'_> {
         }
         if let Some(expected) = raw.not_contains {
             predicates.push(Predicate::NotContains(value(expected)?));
+        }
+        if let Some(expected) = raw.contains_all {
+            let span = expected.span();
+            let expected = value(expected)?;
+            let is_template = expected
+                .as_str()
+                .is_some_and(|text| text.trim_start().starts_with("{{"));
+            if !(expected.is_array() || is_template) {
+                return Err(self.error(
+                    span,
+                    "`contains_all` takes an array, or a `{{name}}` holding one",
+                ));
+            }
+            predicates.push(Predicate::ContainsAll(expected));
         }
         if let Some(one_of) = raw.one_of {
             let span = one_of.span();
@@ -830,6 +988,86 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
 
         let error = error_of("[[check]\n");
         assert_eq!(error.line, 1);
+    }
+
+    const DATABASE: &str = r#"
+[[check]]
+id = "many"
+title = "25 posts at once"
+[[check.step]]
+method = "POST"
+path = "/posts"
+json = { title = "{{random_word}}" }
+concurrent = 25
+capture = { ids = "json $.id" }
+[[check.step]]
+sql = "SELECT id FROM posts WHERE id = {{ids}}"
+expect = [{ query = "json $[*].id", contains_all = "{{ids}}" }]
+capture = { first = "json $[0].id" }
+[[check.step]]
+schema = "indexes posts"
+expect = [{ query = "json $[*].columns", contains = ["author_id"] }]
+"#;
+
+    #[test]
+    fn parses_concurrent_database_and_schema_steps() {
+        let checks = parse("checks.toml", DATABASE).unwrap();
+        let steps = &checks[0].steps;
+        assert!(matches!(&steps[0], Step::Request(request) if request.concurrent == 25));
+        let Step::Database(sql) = &steps[1] else {
+            panic!("a database step")
+        };
+        assert!(matches!(sql.read, Read::Sql(_)));
+        assert!(matches!(
+            sql.expect[0].predicates[0],
+            Predicate::ContainsAll(_)
+        ));
+        assert_eq!(sql.capture[0].0, "first");
+        let Step::Database(schema) = &steps[2] else {
+            panic!("a schema step")
+        };
+        assert!(matches!(&schema.read, Read::Schema(Schema::Indexes(table)) if table == "posts"));
+    }
+
+    #[test]
+    fn database_steps_refuse_what_does_not_apply() {
+        let cases = [
+            (
+                DATABASE.replace("concurrent = 25", "concurrent = 25\nrepeat = 2"),
+                "either one after another (`repeat`) or at once (`concurrent`)",
+            ),
+            (
+                DATABASE.replace("concurrent = 25", "concurrent = 0"),
+                "concurrent must be 1 or more",
+            ),
+            (
+                DATABASE.replace("schema = \"indexes posts\"", "schema = \"index posts\""),
+                "unknown schema query `index posts`",
+            ),
+            (
+                DATABASE.replace("json $[*].columns", "status"),
+                "a database step reads rows: use `json PATH`",
+            ),
+            (
+                DATABASE.replace(
+                    "schema = \"indexes posts\"",
+                    "schema = \"tables\"\nmethod = \"GET\"",
+                ),
+                "a database step has `sql` or `schema`, `expect` and `capture`, and nothing else",
+            ),
+            (
+                DATABASE.replace("contains_all = \"{{ids}}\"", "contains_all = 3"),
+                "`contains_all` takes an array",
+            ),
+            (
+                DATABASE.replace("WHERE id = {{ids}}", "WHERE id = {{idz}}"),
+                "`{{idz}}` is not defined here",
+            ),
+        ];
+        for (source, message) in cases {
+            let error = error_of(&source);
+            assert!(error.message.contains(message), "{}", error.message);
+        }
     }
 
     #[test]

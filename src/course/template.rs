@@ -72,6 +72,18 @@ impl Template {
         Ok(out)
     }
 
+    /// Render as SQL: every value goes in as a SQL literal, never as SQL.
+    pub fn render_sql(&self, scope: &mut dyn Scope) -> Result<String, String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Var(name) => out.push_str(&sql_literal(&scope.lookup(name)?)),
+            }
+        }
+        Ok(out)
+    }
+
     /// Render as a JSON value: a template that is exactly one `{{name}}` keeps its type.
     pub fn render_value(&self, scope: &mut dyn Scope) -> Result<Value, String> {
         match self.parts.as_slice() {
@@ -86,6 +98,18 @@ pub fn as_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A value as a SQL literal that SQLite and PostgreSQL read alike: numbers as they are,
+/// text (and arrays or objects, as JSON text) quoted with `'` doubled.
+pub fn sql_literal(value: &Value) -> String {
+    match value {
+        Value::Null => "NULL".to_string(),
+        Value::Bool(true) => "TRUE".to_string(),
+        Value::Bool(false) => "FALSE".to_string(),
+        Value::Number(number) => number.to_string(),
+        other => format!("'{}'", as_text(other).replace('\'', "''")),
     }
 }
 
@@ -169,6 +193,22 @@ mod tests {
         let mut names = Vec::new();
         json_vars(&body, &mut names).unwrap();
         assert_eq!(names, ["title", "id", "id"]);
+    }
+
+    #[test]
+    fn values_go_into_sql_as_literals() {
+        let template = Template::parse("WHERE id = {{id}} AND t = {{title}}").unwrap();
+        assert_eq!(
+            template.render_sql(&mut Fixed).unwrap(),
+            "WHERE id = 42 AND t = 'Hello'"
+        );
+        assert_eq!(sql_literal(&json!("it's")), "'it''s'");
+        assert_eq!(
+            sql_literal(&json!("x'); DROP TABLE t; --")),
+            "'x''); DROP TABLE t; --'"
+        );
+        assert_eq!(sql_literal(&json!(null)), "NULL");
+        assert_eq!(sql_literal(&json!([1, "a"])), "'[1,\"a\"]'");
     }
 
     #[test]

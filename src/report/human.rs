@@ -7,7 +7,9 @@ use colored::Colorize;
 use super::diagnosis::diagnose;
 use super::points;
 use crate::checks::show_value;
-use crate::result::{CheckResult, CheckStatus, Exchange, Outcome, Problem, RunReport, StepResult};
+use crate::result::{
+    CheckResult, CheckStatus, DatabaseRead, Exchange, Outcome, Problem, RunReport, StepResult,
+};
 
 /// The port the report's curl lines use: scaffolds listen there when PORT is unset.
 pub const REPRODUCE_PORT: u16 = 8000;
@@ -103,6 +105,10 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
     let out = &mut text;
     let _ = writeln!(out, "{} {}: {}", "✗".red(), check.id.bold(), check.title);
     // A check stops at its failing step: the last one.
+    if let Some(StepResult::Database(read)) = check.steps.last() {
+        database_failure(out, check, read);
+        return text;
+    }
     let exchange = match check.steps.last() {
         Some(StepResult::Request(exchange)) => Some(exchange),
         _ => None,
@@ -162,6 +168,42 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
         field(out, "try it", &try_it);
     }
     text
+}
+
+/// A failed database step: what was read, what was expected, and the rows.
+fn database_failure(out: &mut String, check: &CheckResult, read: &DatabaseRead) {
+    field(out, "database", &read.read);
+    match read.assertions.iter().find(|assertion| !assertion.passed) {
+        Some(assertion) => {
+            field(
+                out,
+                "expected",
+                &format!("{} {}", assertion.query, assertion.predicate),
+            );
+            let message = assertion.message.as_deref().unwrap_or("");
+            match &assertion.actual {
+                Some(actual) => {
+                    let shown = show_value(actual);
+                    field(out, "actual", &shown);
+                    if message != format!("got {shown}") {
+                        field(out, "detail", message);
+                    }
+                }
+                None => field(out, "actual", message),
+            }
+        }
+        None => field(out, "problem", check.failure.as_deref().unwrap_or("failed")),
+    }
+    if let Some(rows) = &read.rows {
+        let text = serde_json::to_string_pretty(rows).unwrap_or_default();
+        field(out, "rows", &trimmed_body(&text, false));
+    }
+    if !check.server_lines.is_empty() {
+        field(out, "server", &server_lines(&check.server_lines));
+    }
+    if let Some(hint) = &check.hint {
+        field(out, "hint", hint);
+    }
 }
 
 fn render_response(out: &mut String, exchange: &Exchange) {

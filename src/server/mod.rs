@@ -267,7 +267,7 @@ fn exited(command: &str, status: ExitStatus, port: u16, killed_because: Option<S
 }
 
 /// A port nobody listens on right now, chosen by the kernel.
-fn free_port() -> std::io::Result<u16> {
+pub(crate) fn free_port() -> std::io::Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(listener.local_addr()?.port())
 }

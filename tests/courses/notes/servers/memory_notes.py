@@ -1,4 +1,8 @@
+import os
 from notes_base import serve
+
+with open("database_url.txt", "w") as f:
+    f.write(os.environ["DATABASE_URL"])
 
 
 class Store:

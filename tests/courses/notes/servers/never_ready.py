@@ -1,6 +1,8 @@
 import os, time
 
+url = os.environ["DATABASE_URL"]
 with open("database_url.txt", "w") as f:
-    f.write(os.environ["DATABASE_URL"])
-open(os.environ["DATABASE_URL"], "w").close()
+    f.write(url)
+if not url.startswith("postgresql://"):
+    open(url, "w").close()
 time.sleep(120)
