@@ -34,17 +34,33 @@ fn suite(exercise: &str, track: &str) {
     assert_eq!(code, 0);
     assert_eq!(report["schema_version"], 1);
     assert_no_checks_on_disk(exercise, &solution);
+    let database = has_database(exercise);
+    if database {
+        let (code, report) = check_json(&data, &solution, &["--db", "postgres"]);
+        assert_eq!(
+            ids_with_status(&report, "passed"),
+            all,
+            "the {exercise} {track} solution must pass every check on PostgreSQL: {report:#}"
+        );
+        assert_eq!(code, 0);
+    }
 
     let mut killed = BTreeSet::new();
     for mutant in &mutants(exercise, track) {
         let originals = apply(&solution, mutant);
-        let (code, report) = check_json(&data, &solution, &[]);
+        let db = match mutant.db.as_deref() {
+            None | Some("sqlite") => "sqlite",
+            Some("postgres") if database => "postgres",
+            Some(other) => panic!("mutant {}: no database `{other}` here", mutant.name),
+        };
+        let on: &[&str] = if database { &["--db", db] } else { &[] };
+        let (code, report) = check_json(&data, &solution, on);
         for (file, original) in originals {
             fs::write(solution.join(file), original).unwrap();
         }
         assert_eq!(
             code, 1,
-            "mutant {}: exit code 1 expected, report: {report:#}",
+            "mutant {} on {db}: exit code 1 expected, report: {report:#}",
             mutant.name
         );
         let failed = ids_with_status(&report, "failed");
@@ -85,6 +101,16 @@ fn suite(exercise: &str, track: &str) {
         "the scaffold fails most checks, yet passed {passed} of {}",
         all.len()
     );
+}
+
+/// Whether the exercise declares a database (its checks then run on PostgreSQL too).
+fn has_database(exercise: &str) -> bool {
+    let file = repo()
+        .join("exercises")
+        .join(exercise)
+        .join("exercise.toml");
+    let exercise: toml::Table = toml::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+    exercise.contains_key("database")
 }
 
 /// The hidden checks never reach the workspace or its `.learn/` state.
@@ -134,4 +160,14 @@ fn crud_app_python() {
 #[test]
 fn crud_app_node() {
     suite("crud-app", "node");
+}
+
+#[test]
+fn url_shortener_python() {
+    suite("url-shortener", "python");
+}
+
+#[test]
+fn url_shortener_node() {
+    suite("url-shortener", "node");
 }

@@ -147,6 +147,12 @@ fn show(course: &Course, id: &str) -> Result<()> {
         "TZ=UTC".to_string(),
         "LANG=C.UTF-8".to_string(),
     ];
+    if exercise.database.is_some() {
+        env.push(
+            "DATABASE_URL (a fresh SQLite file path; with --db postgres, a PostgreSQL URL)"
+                .to_string(),
+        );
+    }
     env.extend(
         exercise
             .env

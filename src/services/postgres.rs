@@ -99,11 +99,21 @@ impl Cluster {
             ])
             .args(["--locale=C", "--username", ROLE, "--pgdata"])
             .arg(&data);
-        let output = tokio::process::Command::from(initdb)
-            .kill_on_drop(true)
-            .output()
-            .await
+        initdb
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
+        let mut initdb = tokio::process::Command::from(initdb);
+        initdb.kill_on_drop(true);
+        // Registered like every group learn starts, so that cleaning up after another
+        // run (a batch grades several at once) never takes it for an orphan.
+        let (child, _group) = GroupGuard::spawn(|| initdb.spawn(), tokio::process::Child::id)
             .map_err(|error| format!("cannot run {}: {error}", binaries.initdb.display()))?;
+        let output = child
+            .wait_with_output()
+            .await
+            .map_err(|error| format!("initdb failed: {error}"))?;
         if !output.status.success() {
             return Err(format!(
                 "initdb failed ({}): {}",
