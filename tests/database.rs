@@ -138,6 +138,19 @@ fn a_database_step_says_what_it_read_and_why_it_failed() {
 }
 
 #[test]
+fn a_failed_schema_assertion_shows_the_rows_it_read() {
+    let notes = Notes::new("misnamed_notes.py");
+    let output = notes.run(&["--seed", "7"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = masked(
+        &String::from_utf8(output.stdout).unwrap(),
+        notes.temp.path(),
+    );
+    let failure = &text[text.find("✗ in-the-table:").unwrap()..];
+    insta::assert_snapshot!("schema_assertion_failure", failure);
+}
+
+#[test]
 fn the_postgres_cluster_is_gone_after_a_passing_run() {
     let notes = Notes::new("memory_notes.py");
     let output = notes.run(&[
