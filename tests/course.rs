@@ -171,3 +171,13 @@ fn url_shortener_python() {
 fn url_shortener_node() {
     suite("url-shortener", "node");
 }
+
+#[test]
+fn persistence_python() {
+    suite("persistence", "python");
+}
+
+#[test]
+fn persistence_node() {
+    suite("persistence", "node");
+}
