@@ -48,18 +48,23 @@ impl Notes {
         self.temp.path().join("tmp")
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    /// `learn --course notes SUBCOMMAND ARGS...`, run in the workspace.
+    fn learn(&self, subcommand: &str, args: &[&str]) -> Command {
         let mut command = Command::new(assert_cmd::cargo::cargo_bin("learn"));
         command
             .env("LEARN_DATA_DIR", self.temp.path().join("data"))
             .env("NO_COLOR", "1")
             .arg("--course")
             .arg(repo().join("tests/courses/notes"))
-            .arg("check")
+            .arg(subcommand)
             .args(args)
             .current_dir(self.ws())
             .env("TMPDIR", self.tmp());
         command
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        self.learn("check", args)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -215,6 +220,31 @@ fn the_postgres_cluster_is_gone_after_an_interrupted_run() {
         .unwrap();
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130));
+    notes.assert_all_gone();
+}
+
+#[test]
+fn grade_runs_on_postgres_too_and_leaves_nothing() {
+    let notes = Notes::new("memory_notes.py");
+    let args = [
+        "--exercise",
+        "notes",
+        "--db",
+        "postgres",
+        "--format",
+        "json",
+        ".",
+    ];
+    let mut grade = notes.learn("grade", &args);
+    let output = grade.output().unwrap();
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(ids_with_status(&report, "passed"), ["create-note"]);
+    assert!(
+        notes
+            .database_url()
+            .starts_with("postgresql://learn@127.0.0.1:")
+    );
     notes.assert_all_gone();
 }
 
