@@ -181,3 +181,13 @@ fn persistence_python() {
 fn persistence_node() {
     suite("persistence", "node");
 }
+
+#[test]
+fn relations_python() {
+    suite("relations", "python");
+}
+
+#[test]
+fn relations_node() {
+    suite("relations", "node");
+}
