@@ -81,6 +81,8 @@ pub enum Problem {
         /// Set when `learn` itself ended it (a limit of grade mode).
         killed_because: Option<String>,
     },
+    /// The database the server needs could not be made (the server was not started).
+    DatabaseFailed { error: String },
     /// The server kept running but never accepted a connection on 127.0.0.1:`port`.
     ServerNotListening {
         command: String,

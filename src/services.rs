@@ -65,23 +65,16 @@ impl Services {
     }
 }
 
-/// Make the services `exercise` declares, fresh for one run; a problem naming the
-/// server's `run_command` when they cannot be made. `wait` bounds a database start.
+/// Make the services `exercise` declares, fresh for one run; the problem when they
+/// cannot be made. `wait` bounds a database start.
 pub async fn provision(
     exercise: &Exercise,
     choice: &Choice,
-    run_command: &str,
     wait: Duration,
 ) -> Result<Services, Problem> {
     make(exercise, choice, wait)
         .await
-        .map_err(|error| Problem::ServerExited {
-            command: run_command.to_string(),
-            exit_code: None,
-            signal: None,
-            port: 0,
-            killed_because: Some(format!("learn could not make its database: {error}")),
-        })
+        .map_err(|error| Problem::DatabaseFailed { error })
 }
 
 async fn make(exercise: &Exercise, choice: &Choice, wait: Duration) -> Result<Services, String> {

@@ -87,7 +87,7 @@ impl Notes {
         }
         let left: Vec<_> = fs::read_dir(self.tmp()).unwrap().flatten().collect();
         assert!(left.is_empty(), "left in TMPDIR: {left:?}");
-        let url = self.database_url();
+        let url = fs::read_to_string(self.ws().join("database_url.txt")).unwrap_or_default();
         if let Some(port) = url
             .strip_prefix("postgresql://learn@127.0.0.1:")
             .and_then(|rest| rest.strip_suffix("/learn"))
@@ -99,6 +99,21 @@ impl Notes {
             );
         }
     }
+}
+
+/// PostgreSQL's server program, found as learn finds it.
+fn postgres_program() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let debian = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("bin"));
+    std::env::split_paths(&path)
+        .chain(debian)
+        .map(|dir| dir.join("postgres"))
+        .find(|program| program.is_file())
+        .expect("PostgreSQL's server programs are installed (.ci/run installs them)")
 }
 
 fn json(output: &Output) -> Value {
@@ -179,6 +194,57 @@ fn the_postgres_cluster_is_gone_after_a_passing_run() {
 }
 
 #[test]
+fn a_new_cluster_is_a_copy_of_a_cached_template() {
+    let notes = Notes::new("memory_notes.py");
+    let cache = notes.temp.path().join("cache");
+    let args = ["--db", "postgres", "--only", "create-note"];
+    let output = notes
+        .command(&args)
+        .env("LEARN_CACHE_DIR", &cache)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let templates: Vec<PathBuf> = fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    assert_eq!(
+        templates.len(),
+        1,
+        "one template, no staging left: {templates:?}"
+    );
+    assert!(templates[0].join("complete").is_file());
+    assert!(templates[0].join("data/PG_VERSION").is_file());
+    // The second run starts from the template: with an initdb that always fails, it
+    // still gets a cluster.
+    let bin = notes.temp.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let server = fs::canonicalize(postgres_program()).unwrap();
+    std::os::unix::fs::symlink(server, bin.join("postgres")).unwrap();
+    fs::write(
+        bin.join("initdb"),
+        "#!/bin/sh\necho initdb must not run >&2\nexit 1\n",
+    )
+    .unwrap();
+    fs::set_permissions(bin.join("initdb"), fs::Permissions::from_mode(0o755)).unwrap();
+    let output = notes
+        .command(&args)
+        .env("LEARN_CACHE_DIR", &cache)
+        .env("LEARN_PG_BIN", &bin)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(fs::read_dir(&cache).unwrap().count(), 1);
+    notes.assert_all_gone();
+}
+
+#[test]
 fn the_postgres_cluster_is_gone_after_a_failing_run() {
     let notes = Notes::new("memory_notes.py");
     let output = notes.run(&["--db", "postgres", "--format", "json"]);
@@ -244,6 +310,31 @@ fn grade_runs_on_postgres_too_and_leaves_nothing() {
         notes
             .database_url()
             .starts_with("postgresql://learn@127.0.0.1:")
+    );
+    notes.assert_all_gone();
+}
+
+#[test]
+fn a_cluster_that_cannot_be_made_is_reported_as_such() {
+    let notes = Notes::new("memory_notes.py");
+    let bin = notes.temp.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let server = fs::canonicalize(postgres_program()).unwrap();
+    std::os::unix::fs::symlink(server, bin.join("postgres")).unwrap();
+    let initdb = "#!/bin/sh\necho 'initdb: error: disk full' >&2\nexit 1\n";
+    fs::write(bin.join("initdb"), initdb).unwrap();
+    fs::set_permissions(bin.join("initdb"), fs::Permissions::from_mode(0o755)).unwrap();
+    let output = notes
+        .command(&["--db", "postgres"])
+        .env("LEARN_CACHE_DIR", notes.temp.path().join("empty-cache"))
+        .env("LEARN_PG_BIN", &bin)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    insta::assert_snapshot!("postgres_failed", String::from_utf8(output.stdout).unwrap());
+    assert!(
+        !notes.ws().join("database_url.txt").exists(),
+        "the server never started"
     );
     notes.assert_all_gone();
 }

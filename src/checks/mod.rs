@@ -671,5 +671,6 @@ fn describe(problem: &crate::result::Problem) -> String {
         }
         Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
         Problem::BuildFailed { .. } => "its build failed".to_string(),
+        Problem::DatabaseFailed { error } => error.clone(),
     }
 }

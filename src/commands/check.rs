@@ -226,13 +226,7 @@ pub(super) async fn start_server(
     log: &Log,
 ) -> Result<(Supervisor, Services), Problem> {
     let start_timeout = options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start));
-    let services = services::provision(
-        exercise,
-        &settings.database,
-        &workspace.config.run,
-        start_timeout,
-    )
-    .await?;
+    let services = services::provision(exercise, &settings.database, start_timeout).await?;
     let mut env = exercise.env.clone();
     env.extend(services.env.iter().cloned());
     // Python randomises set and dict order per process; tie it to the seed so a run

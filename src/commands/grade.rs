@@ -252,6 +252,7 @@ fn not_run_reason(problem: &Problem) -> String {
         Problem::ServerNotListening { port, .. } => {
             format!("the server never accepted connections on port {port}")
         }
+        Problem::DatabaseFailed { .. } => "learn could not start the database".to_string(),
     }
 }
 

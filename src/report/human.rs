@@ -279,6 +279,14 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
             );
             start_failure(out, report, problem, command, *port);
         }
+        Problem::DatabaseFailed { error } => {
+            let _ = writeln!(
+                out,
+                "{} learn could not start the database your server needs, so it did not start your server.",
+                "✗".red()
+            );
+            let _ = writeln!(out, "  {error}");
+        }
         Problem::ServerNotListening {
             command,
             port,

@@ -89,38 +89,7 @@ impl Cluster {
         user.own(dir.path())?;
         let data = dir.path().join("data");
         let log = dir.path().join("postgres.log");
-        let mut initdb = user.command(&binaries.initdb, dir.path());
-        initdb
-            .args([
-                "--no-sync",
-                "--no-instructions",
-                "--auth=trust",
-                "--encoding=UTF8",
-            ])
-            .args(["--locale=C", "--username", ROLE, "--pgdata"])
-            .arg(&data);
-        initdb
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0);
-        let mut initdb = tokio::process::Command::from(initdb);
-        initdb.kill_on_drop(true);
-        // Registered like every group learn starts, so that cleaning up after another
-        // run (a batch grades several at once) never takes it for an orphan.
-        let (child, _group) = GroupGuard::spawn(|| initdb.spawn(), tokio::process::Child::id)
-            .map_err(|error| format!("cannot run {}: {error}", binaries.initdb.display()))?;
-        let output = child
-            .wait_with_output()
-            .await
-            .map_err(|error| format!("initdb failed: {error}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "initdb failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
+        make_data(binaries, &user, dir.path(), &data).await?;
         let port = crate::server::free_port()
             .map_err(|error| format!("learn found no free port: {error}"))?;
         let log_file = File::create(&log).map_err(|error| error.to_string())?;
@@ -226,6 +195,160 @@ impl Drop for Cluster {
         platform::kill_orphans();
         drop(self.dir.take());
     }
+}
+
+/// initdb's options; a change to them makes a new template.
+const INITDB_ARGS: [&str; 7] = [
+    "--no-sync",
+    "--no-instructions",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C",
+    "--username",
+    ROLE,
+];
+
+/// Fill `data` with a new cluster: a copy of the cached template when there is one
+/// (about a tenth of initdb's time), else initdb's own, which then becomes the template.
+async fn make_data(
+    binaries: &Binaries,
+    user: &RunAs,
+    dir: &Path,
+    data: &Path,
+) -> Result<(), String> {
+    let template = template_dir(binaries);
+    if let Some(template) = &template
+        && template.join(COMPLETE).is_file()
+    {
+        let copied = copy_tree(&template.join("data"), data, user);
+        if copied.is_ok() {
+            return Ok(());
+        }
+        // A template that cannot be copied is no reason to fail: make the cluster anew.
+        let _ = std::fs::remove_dir_all(data);
+    }
+    initdb(binaries, user, dir, data).await?;
+    if let Some(template) = template {
+        save_template(data, &template);
+    }
+    Ok(())
+}
+
+/// Written last into a template folder: the copy in it is whole.
+const COMPLETE: &str = "complete";
+
+/// Where the template for these programs lives (`None` without a cache folder): keyed
+/// by the server program (its real path, size and time), so a new PostgreSQL gets a
+/// new template.
+fn template_dir(binaries: &Binaries) -> Option<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let cache = match std::env::var_os("LEARN_CACHE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => directories::ProjectDirs::from("", "", "learn")?
+            .cache_dir()
+            .to_path_buf(),
+    };
+    let server = std::fs::canonicalize(&binaries.postgres).ok()?;
+    let metadata = std::fs::metadata(&server).ok()?;
+    let modified = metadata
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let key = format!(
+        "{}\n{}\n{}\n{}",
+        server.display(),
+        metadata.len(),
+        modified.as_nanos(),
+        INITDB_ARGS.join(" ")
+    );
+    let hash = format!("{:x}", Sha256::digest(key.as_bytes()));
+    Some(cache.join(format!("postgres-{}", &hash[..16])))
+}
+
+/// Keep a fresh cluster's data as the template. Best effort: another run may be doing
+/// the same (the first to rename wins), and a cache that cannot be written only costs
+/// time.
+fn save_template(data: &Path, template: &Path) {
+    let Some(parent) = template.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(parent).is_err() {
+        return;
+    }
+    let Ok(staging) = tempfile::Builder::new()
+        .prefix(".postgres-template-")
+        .tempdir_in(parent)
+    else {
+        return;
+    };
+    let staged = staging.path().join("data");
+    let mine = RunAs { ids: None };
+    if copy_tree(data, &staged, &mine).is_err()
+        || std::fs::write(staging.path().join(COMPLETE), "").is_err()
+    {
+        return;
+    }
+    let staging = staging.keep();
+    if std::fs::rename(&staging, template).is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+}
+
+/// Copy a cluster's data folder, keeping every mode (PostgreSQL wants its folder 0700)
+/// and handing each entry to `user`.
+fn copy_tree(from: &Path, to: &Path, user: &RunAs) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let fail = |error: std::io::Error| format!("cannot copy {}: {error}", from.display());
+    let mode = std::fs::metadata(from).map_err(fail)?.permissions().mode();
+    std::fs::create_dir(to).map_err(fail)?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(mode)).map_err(fail)?;
+    user.own(to)?;
+    for entry in std::fs::read_dir(from).map_err(fail)? {
+        let entry = entry.map_err(fail)?;
+        let kind = entry.file_type().map_err(fail)?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target, user)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).map_err(fail)?;
+            user.own(&target)?;
+        } else {
+            return Err(format!("{} is not a plain file", entry.path().display()));
+        }
+    }
+    Ok(())
+}
+
+/// Run initdb into `data`, as `user`.
+async fn initdb(binaries: &Binaries, user: &RunAs, dir: &Path, data: &Path) -> Result<(), String> {
+    let mut initdb = user.command(&binaries.initdb, dir);
+    initdb
+        .args(INITDB_ARGS)
+        .arg("--pgdata")
+        .arg(data)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut initdb = tokio::process::Command::from(initdb);
+    initdb.kill_on_drop(true);
+    // Registered like every group learn starts, so that cleaning up after another
+    // run (a batch grades several at once) never takes it for an orphan.
+    let (child, _group) = GroupGuard::spawn(|| initdb.spawn(), tokio::process::Child::id)
+        .map_err(|error| format!("cannot run {}: {error}", binaries.initdb.display()))?;
+    let output = child
+        .wait_with_output()
+        .await
+        .map_err(|error| format!("initdb failed: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "initdb failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(())
 }
 
 /// The last lines PostgreSQL logged, for an error message.
