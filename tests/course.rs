@@ -14,7 +14,13 @@ fn suite(exercise: &str, track: &str) {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
 
+    // A solution holds what the learner writes; the files it leaves out (the database
+    // module, the lock file, learn.toml) are the scaffold's, unchanged.
     let solution = temp.path().join("solution");
+    copy_dir(
+        &repo().join("scaffolds").join(exercise).join(track),
+        &solution,
+    );
     copy_dir(
         &repo().join("tests/solutions").join(exercise).join(track),
         &solution,
