@@ -146,7 +146,7 @@ pub struct GradeArgs {
 }
 
 /// For exercises with a database: which one the server gets in DATABASE_URL.
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 pub struct DatabaseArgs {
     /// The database: a fresh SQLite file, or a throwaway PostgreSQL cluster that learn
     /// starts and deletes [default: sqlite].

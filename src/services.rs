@@ -13,13 +13,13 @@ use tempfile::TempDir;
 use crate::course::{Database, Exercise};
 use crate::result::Problem;
 
-pub use postgres::{Binaries, find_binaries};
+use postgres::Binaries;
+pub use postgres::find_binaries;
 
 /// Which database a run gives the server (`--db`, `--database-url`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Choice {
     /// A fresh SQLite file.
-    #[default]
     Sqlite,
     /// A throwaway PostgreSQL cluster, started with these programs.
     Postgres(Binaries),
@@ -35,12 +35,13 @@ pub enum Target {
 }
 
 impl Target {
-    /// The database a `DATABASE_URL` names: PostgreSQL by its scheme, else a SQLite path.
+    /// The database a `DATABASE_URL` names: PostgreSQL by its scheme, else a SQLite
+    /// path (as the servers read it).
     pub fn from_url(url: &str) -> Target {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Target::Postgres(url.to_string())
         } else {
-            Target::Sqlite(PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url)))
+            Target::Sqlite(PathBuf::from(url))
         }
     }
 }
@@ -108,15 +109,4 @@ async fn make(exercise: &Exercise, choice: &Choice, wait: Duration) -> Result<Se
         }
         Choice::Url(url) => Ok(with_url(url.clone(), None, None)),
     }
-}
-
-/// The database `--db` and `--database-url` ask for; an error (with what to install)
-/// when `--db postgres` cannot be met on this machine.
-pub fn choose(args: &crate::cli::DatabaseArgs) -> anyhow::Result<Choice> {
-    use crate::cli::Db;
-    Ok(match (&args.database_url, args.db) {
-        (Some(url), _) => Choice::Url(url.clone()),
-        (None, Some(Db::Postgres)) => Choice::Postgres(find_binaries()?),
-        (None, Some(Db::Sqlite) | None) => Choice::Sqlite,
-    })
 }

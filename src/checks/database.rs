@@ -60,21 +60,25 @@ async fn blocking(
         .unwrap_or_else(|error| Err(format!("reading the database failed: {error}")))
 }
 
-/// The message when a table a schema query names is not there.
-fn no_table(table: &str, tables: &Value) -> String {
+/// Ok when `table` is one of `tables` (an array of names); else an error naming them.
+fn require_table(table: &str, tables: &Value) -> Result<(), String> {
     let names: Vec<&str> = tables
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .collect();
-    if names.is_empty() {
-        format!("there is no table `{table}`: the database has no tables at all")
+    if names.contains(&table) {
+        Ok(())
+    } else if names.is_empty() {
+        Err(format!(
+            "there is no table `{table}`: the database has no tables at all"
+        ))
     } else {
-        format!(
+        Err(format!(
             "there is no table `{table}`; the tables are: {}",
             names.join(", ")
-        )
+        ))
     }
 }
 
@@ -147,17 +151,11 @@ mod sqlite {
     }
 
     pub fn schema(connection: &Connection, schema: &Schema) -> Result<Value, String> {
-        let table = match schema {
-            Schema::Tables => return tables(connection),
-            Schema::Columns(table) | Schema::ForeignKeys(table) | Schema::Indexes(table) => table,
-        };
         let tables = tables(connection)?;
-        if !tables
-            .as_array()
-            .is_some_and(|names| names.iter().any(|name| name == table.as_str()))
-        {
-            return Err(no_table(table, &tables));
-        }
+        let Some(table) = schema.table() else {
+            return Ok(tables);
+        };
+        require_table(table, &tables)?;
         match schema {
             Schema::Tables => unreachable!("answered above"),
             Schema::Columns(_) => {
@@ -165,7 +163,7 @@ mod sqlite {
                     connection,
                     "SELECT name, lower(type) AS type, \"notnull\" = 0 AND pk = 0 AS nullable, \
                      pk > 0 AS primary_key FROM pragma_table_info(?1) ORDER BY cid",
-                    &[table],
+                    &[&table],
                 )?;
                 Ok(booleans(found, &["nullable", "primary_key"]))
             }
@@ -175,7 +173,7 @@ mod sqlite {
                     "SELECT \"from\" AS \"column\", \"table\" AS \"references\", \
                      \"to\" AS references_column, lower(on_delete) AS on_delete \
                      FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
-                    &[table],
+                    &[&table],
                 )?;
                 // `REFERENCES authors` with no column means the referenced primary key.
                 let mut keys = found.as_array().cloned().unwrap_or_default();
@@ -200,7 +198,7 @@ mod sqlite {
                     connection,
                     "SELECT name, \"unique\", origin = 'pk' AS primary_key \
                      FROM pragma_index_list(?1) ORDER BY name",
-                    &[table],
+                    &[&table],
                 )?;
                 let mut indexes = Vec::new();
                 for index in found.as_array().into_iter().flatten() {
@@ -361,20 +359,17 @@ mod postgres {
         WHERE i.indrelid = $1::text::regclass ORDER BY 1";
 
     pub async fn schema(client: &Client, schema: &Schema) -> Result<Value, String> {
-        let tables = rows(client, TABLES).await?;
-        let (sql, table) = match schema {
-            Schema::Tables => return Ok(column(&tables, "name")),
-            Schema::Columns(table) => (COLUMNS, table),
-            Schema::ForeignKeys(table) => (FOREIGN_KEYS, table),
-            Schema::Indexes(table) => (INDEXES, table),
+        let tables = column(&rows(client, TABLES).await?, "name");
+        let Some(table) = schema.table() else {
+            return Ok(tables);
         };
-        let names = column(&tables, "name");
-        if !names
-            .as_array()
-            .is_some_and(|names| names.iter().any(|name| name == table.as_str()))
-        {
-            return Err(no_table(table, &names));
-        }
+        require_table(table, &tables)?;
+        let sql = match schema {
+            Schema::Tables => unreachable!("answered above"),
+            Schema::Columns(_) => COLUMNS,
+            Schema::ForeignKeys(_) => FOREIGN_KEYS,
+            Schema::Indexes(_) => INDEXES,
+        };
         // Quoted, so a table name is matched exactly, whatever its case.
         let quoted = format!("\"{}\"", table.replace('"', "\"\""));
         let found = client

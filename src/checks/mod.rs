@@ -290,22 +290,18 @@ async fn run_check(
                     Ok(sent) => sent,
                     Err(error) => return Some(error),
                 };
-                let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
+                let mut captured = Captured::new(request);
                 for exchange in exchanges {
-                    for (values, capture) in captured.iter_mut().zip(&exchange.captures) {
-                        values.push(capture.value.clone());
-                    }
+                    captured.add(&exchange);
                     steps.push(StepResult::Request(Box::new(exchange)));
                 }
                 if failure.is_some() {
                     return failure;
                 }
-                for ((name, _), values) in request.capture.iter().zip(captured) {
-                    state.vars.insert(name.clone(), Value::Array(values));
-                }
+                captured.bind(&mut state.vars);
             }
             Step::Request(request) => {
-                let mut captured: Vec<Vec<Value>> = vec![Vec::new(); request.capture.len()];
+                let mut captured = Captured::new(request);
                 for _ in 0..request.repeat {
                     let Some(left) = budget.left() else {
                         return Some(budget.why);
@@ -323,22 +319,13 @@ async fn run_check(
                         Some(exchange) => exchange,
                         None => return failure,
                     };
-                    for (values, capture) in captured.iter_mut().zip(&exchange.captures) {
-                        values.push(capture.value.clone());
-                    }
+                    captured.add(&exchange);
                     steps.push(StepResult::Request(Box::new(exchange)));
                     if failure.is_some() {
                         return failure;
                     }
                 }
-                for ((name, _), mut values) in request.capture.iter().zip(captured) {
-                    let value = if request.repeat == 1 {
-                        values.remove(0)
-                    } else {
-                        Value::Array(values)
-                    };
-                    state.vars.insert(name.clone(), value);
-                }
+                captured.bind(&mut state.vars);
             }
             Step::Database(inspection) => {
                 let Some(left) = budget.left() else {
@@ -359,6 +346,41 @@ async fn run_check(
         }
     }
     None
+}
+
+/// What a request step's captures took from each of its responses.
+struct Captured<'a> {
+    request: &'a Request,
+    values: Vec<Vec<Value>>,
+}
+
+impl<'a> Captured<'a> {
+    fn new(request: &'a Request) -> Captured<'a> {
+        Captured {
+            request,
+            values: vec![Vec::new(); request.capture.len()],
+        }
+    }
+
+    fn add(&mut self, exchange: &Exchange) {
+        for (values, capture) in self.values.iter_mut().zip(&exchange.captures) {
+            values.push(capture.value.clone());
+        }
+    }
+
+    /// Bind each capture: the value of the one response, or with `repeat` or
+    /// `concurrent`, the array of every response's value.
+    fn bind(self, vars: &mut BTreeMap<String, Value>) {
+        let one = self.request.repeat == 1 && self.request.concurrent == 1;
+        for ((name, _), mut values) in self.request.capture.iter().zip(self.values) {
+            let value = if one {
+                values.remove(0)
+            } else {
+                Value::Array(values)
+            };
+            vars.insert(name.clone(), value);
+        }
+    }
 }
 
 /// Send one request and judge its response: the exchange (if a request could be made)
@@ -459,11 +481,10 @@ async fn judge(
         }
     };
     exchange.response = Some(response.record());
-    let vars = state.vars.clone();
     let (assertions, captures, failure) = assess(
         &request.expect,
         &request.capture,
-        |query| query::evaluate(query, &response, &vars),
+        |query, vars| query::evaluate(query, &response, vars),
         state,
         &format!("the response to {summary}"),
         summary,
@@ -488,23 +509,19 @@ async fn inspect(
         captures: Vec::new(),
         duration_ms: 0,
     };
-    let rows = match &inspection.read {
-        Read::Sql(template) => match template.render_sql(state) {
+    let target = state.database.clone();
+    let rows = match (&inspection.read, &target) {
+        (_, None) => Err(NO_DATABASE.to_string()),
+        (Read::Sql(template), Some(target)) => match template.render_sql(state) {
             Ok(sql) => {
                 read.read = sql;
-                match &state.database {
-                    Some(target) => database::rows(target, &read.read, timeout).await,
-                    None => Err(NO_DATABASE.to_string()),
-                }
+                database::rows(target, &read.read, timeout).await
             }
             Err(error) => Err(error),
         },
-        Read::Schema(schema) => {
+        (Read::Schema(schema), Some(target)) => {
             read.read = format!("schema: {schema}");
-            match &state.database {
-                Some(target) => database::schema(target, schema, timeout).await,
-                None => Err(NO_DATABASE.to_string()),
-            }
+            database::schema(target, schema, timeout).await
         }
     };
     read.duration_ms = started.elapsed().as_millis() as u64;
@@ -516,11 +533,10 @@ async fn inspect(
             return (read, Some(failure));
         }
     };
-    let vars = state.vars.clone();
     let (assertions, captures, failure) = assess(
         &inspection.expect,
         &inspection.capture,
-        |query| query::evaluate_rows(query, &rows, &vars),
+        |query, vars| query::evaluate_rows(query, &rows, vars),
         state,
         "the database",
         "in the database",
@@ -531,17 +547,17 @@ async fn inspect(
     (read, failure)
 }
 
-/// Why a database step cannot run: the exercise declares no database.
-const NO_DATABASE: &str =
-    "this exercise has no database (add `database = \"sqlite\"` to exercise.toml)";
+/// Why a database step cannot run: no database was made for the run. The checks
+/// parser refuses database steps in an exercise without one, so this is only a guard.
+const NO_DATABASE: &str = "this run has no database to read";
 
 /// Check `expect` and, when all of it holds, take `capture`, reading values with
-/// `evaluate`. `source` names where values come from ("the response to GET /x") and
-/// `summary` starts a failure's sentence.
+/// `evaluate` (given the values bound so far). `source` names where values come from
+/// ("the response to GET /x") and `summary` starts a failure's sentence.
 fn assess(
     expect: &[Assertion],
     capture: &[(String, Query)],
-    evaluate: impl Fn(&Query) -> Result<Option<Value>, String>,
+    evaluate: impl Fn(&Query, &BTreeMap<String, Value>) -> Result<Option<Value>, String>,
     state: &mut State,
     source: &str,
     summary: &str,
@@ -550,7 +566,7 @@ fn assess(
     let mut captures = Vec::new();
     let mut failure = None;
     for assertion in expect {
-        let found = evaluate(&assertion.query);
+        let found = evaluate(&assertion.query, &state.vars);
         let root = query::root(&assertion.query);
         for predicate in &assertion.predicates {
             let rendered = render_predicate(predicate, state);
@@ -575,7 +591,7 @@ fn assess(
     }
     if failure.is_none() {
         for (name, query) in capture {
-            match evaluate(query) {
+            match evaluate(query, &state.vars) {
                 Ok(Some(value)) => captures.push(CaptureRecord {
                     name: name.clone(),
                     value,

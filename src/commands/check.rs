@@ -90,11 +90,13 @@ pub(super) struct Settings {
     pub database: services::Choice,
 }
 
-/// The database `--db`/`--database-url` ask for, for an exercise that has one.
+/// The database `--db`/`--database-url` ask for, for an exercise that has one; an
+/// error (with what to install) when `--db postgres` cannot be met on this machine.
 pub(super) fn database_choice(
     exercise: &Exercise,
     args: &crate::cli::DatabaseArgs,
 ) -> Result<services::Choice> {
+    use crate::cli::Db;
     let asked = args.db.is_some() || args.database_url.is_some();
     if asked && exercise.database.is_none() {
         anyhow::bail!(
@@ -102,7 +104,11 @@ pub(super) fn database_choice(
             exercise.id
         );
     }
-    services::choose(args)
+    Ok(match (&args.database_url, args.db) {
+        (Some(url), _) => services::Choice::Url(url.clone()),
+        (None, Some(Db::Postgres)) => services::Choice::Postgres(services::find_binaries()?),
+        (None, Some(Db::Sqlite) | None) => services::Choice::Sqlite,
+    })
 }
 
 /// Build, start and check one workspace; `None` when `learn` was interrupted (the

@@ -79,6 +79,18 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// The table a query is about; `None` for the list of tables.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Schema::Tables => None,
+            Schema::Columns(table) | Schema::ForeignKeys(table) | Schema::Indexes(table) => {
+                Some(table)
+            }
+        }
+    }
+}
+
 impl fmt::Display for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -369,11 +381,18 @@ const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 
 /// Parse and validate a checks file; every mistake points at its file:line:col.
 pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
+    parse_for(file, source, true)
+}
+
+/// `parse`, for an exercise that has a database (`has_database`) or not: without one,
+/// a database step is a mistake in the file, not a failure at run time.
+pub fn parse_for(file: &str, source: &str, has_database: bool) -> Result<Vec<Check>, SourceError> {
     let raw: RawFile =
         toml::from_str(source).map_err(|error| SourceError::from_toml(file, source, &error))?;
     let mut parser = Parser {
         file,
         source,
+        has_database,
         defined: template::BUILTINS
             .iter()
             .map(|name| name.to_string())
@@ -392,6 +411,8 @@ pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
 struct Parser<'a> {
     file: &'a str,
     source: &'a str,
+    /// Whether the exercise declares a database for its database steps to read.
+    has_database: bool,
     /// Template names bound so far, in file order.
     defined: HashSet<String>,
     ids: Vec<String>,
@@ -588,6 +609,12 @@ impl Parser<'_> {
         span: std::ops::Range<usize>,
         raw: RawStep,
     ) -> Result<Step, SourceError> {
+        if !self.has_database {
+            return Err(self.error(
+                span,
+                "this exercise has no database to read: add `database = \"sqlite\"` to its exercise.toml",
+            ));
+        }
         let read = match (raw.sql, raw.schema) {
             (Some(_), Some(schema)) => {
                 return Err(self.error(
@@ -1027,6 +1054,19 @@ expect = [{ query = "json $[*].columns", contains = ["author_id"] }]
             panic!("a schema step")
         };
         assert!(matches!(&schema.read, Read::Schema(Schema::Indexes(table)) if table == "posts"));
+    }
+
+    #[test]
+    fn a_database_step_needs_an_exercise_with_a_database() {
+        let error = parse_for("checks.toml", DATABASE, false).unwrap_err();
+        assert_eq!(error.line, 11, "the step's [[check.step]]");
+        assert!(
+            error
+                .message
+                .contains("this exercise has no database to read"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -273,7 +273,11 @@ impl Course {
 impl Exercise {
     /// The hidden checks, parsed and validated.
     pub fn checks(&self) -> Result<Vec<Check>, SourceError> {
-        checks::parse(&self.checks_file, &self.checks_source)
+        checks::parse_for(
+            &self.checks_file,
+            &self.checks_source,
+            self.database.is_some(),
+        )
     }
 
     /// The track with this name, or an error naming the ones on offer.

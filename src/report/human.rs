@@ -8,7 +8,8 @@ use super::diagnosis::diagnose;
 use super::points;
 use crate::checks::show_value;
 use crate::result::{
-    CheckResult, CheckStatus, DatabaseRead, Exchange, Outcome, Problem, RunReport, StepResult,
+    AssertionResult, CheckResult, CheckStatus, DatabaseRead, Exchange, Outcome, Problem, RunReport,
+    StepResult,
 };
 
 /// The port the report's curl lines use: scaffolds listen there when PORT is unset.
@@ -123,22 +124,7 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
                 "request",
                 &format!("{} {}", exchange.request.method, exchange.request.target),
             );
-            field(
-                out,
-                "expected",
-                &format!("{} {}", assertion.query, assertion.predicate),
-            );
-            let message = assertion.message.as_deref().unwrap_or("");
-            match &assertion.actual {
-                Some(actual) => {
-                    let shown = show_value(actual);
-                    field(out, "actual", &shown);
-                    if message != format!("got {shown}") {
-                        field(out, "detail", message);
-                    }
-                }
-                None => field(out, "actual", message),
-            }
+            assertion_fields(out, assertion);
         }
         (Some(exchange), None) => {
             field(
@@ -174,24 +160,7 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
 fn database_failure(out: &mut String, check: &CheckResult, read: &DatabaseRead) {
     field(out, "database", &read.read);
     match read.assertions.iter().find(|assertion| !assertion.passed) {
-        Some(assertion) => {
-            field(
-                out,
-                "expected",
-                &format!("{} {}", assertion.query, assertion.predicate),
-            );
-            let message = assertion.message.as_deref().unwrap_or("");
-            match &assertion.actual {
-                Some(actual) => {
-                    let shown = show_value(actual);
-                    field(out, "actual", &shown);
-                    if message != format!("got {shown}") {
-                        field(out, "detail", message);
-                    }
-                }
-                None => field(out, "actual", message),
-            }
-        }
+        Some(assertion) => assertion_fields(out, assertion),
         None => field(out, "problem", check.failure.as_deref().unwrap_or("failed")),
     }
     if let Some(rows) = &read.rows {
@@ -203,6 +172,27 @@ fn database_failure(out: &mut String, check: &CheckResult, read: &DatabaseRead) 
     }
     if let Some(hint) = &check.hint {
         field(out, "hint", hint);
+    }
+}
+
+/// What a failed assertion expected and what it found (with the detail, when the
+/// message says more than the value).
+fn assertion_fields(out: &mut String, assertion: &AssertionResult) {
+    field(
+        out,
+        "expected",
+        &format!("{} {}", assertion.query, assertion.predicate),
+    );
+    let message = assertion.message.as_deref().unwrap_or("");
+    match &assertion.actual {
+        Some(actual) => {
+            let shown = show_value(actual);
+            field(out, "actual", &shown);
+            if message != format!("got {shown}") {
+                field(out, "detail", message);
+            }
+        }
+        None => field(out, "actual", message),
     }
 }
 

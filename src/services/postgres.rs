@@ -166,9 +166,13 @@ impl Cluster {
     pub async fn stop(mut self) {
         self.interrupt();
         let deadline = Instant::now() + STOP_GRACE;
-        while Instant::now() < deadline && matches!(self.postmaster.try_wait(), Ok(None)) {
+        while Instant::now() < deadline && self.running() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+
+    fn running(&mut self) -> bool {
+        matches!(self.postmaster.try_wait(), Ok(None))
     }
 
     fn interrupt(&self) {
@@ -182,10 +186,10 @@ impl Drop for Cluster {
     /// Also on failure and interruption: stop politely if it still runs (briefly), kill
     /// the group, reap, and delete the folder.
     fn drop(&mut self) {
-        if matches!(self.postmaster.try_wait(), Ok(None)) {
+        if self.running() {
             self.interrupt();
             let deadline = Instant::now() + STOP_GRACE;
-            while Instant::now() < deadline && matches!(self.postmaster.try_wait(), Ok(None)) {
+            while Instant::now() < deadline && self.running() {
                 std::thread::sleep(Duration::from_millis(5));
             }
         }
@@ -354,8 +358,8 @@ async fn initdb(binaries: &Binaries, user: &RunAs, dir: &Path, data: &Path) -> R
 /// The last lines PostgreSQL logged, for an error message.
 fn last_lines(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().rev().take(5).collect();
-    let lines: Vec<&str> = lines.into_iter().rev().collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let lines = &lines[lines.len().saturating_sub(5)..];
     if lines.is_empty() {
         "it logged nothing".to_string()
     } else {
