@@ -78,6 +78,37 @@ pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildReco
     }
 }
 
+/// Let `copy` use what the build of `built` made (its virtualenv, node_modules) instead
+/// of building again, when both have the same build command and inputs: the generated
+/// folders are linked, not copied, and the build stamp is carried over. False (and
+/// nothing done) when the two builds differ.
+pub fn share(built: &Workspace, copy: &Workspace) -> std::io::Result<bool> {
+    if !same_build(built, copy) {
+        return Ok(false);
+    }
+    for name in crate::course::GENERATED_DIRS {
+        let target = built.root.join(name);
+        if name == crate::workspace::STATE_DIR || !target.is_dir() {
+            continue;
+        }
+        crate::platform::link_dir(&target, &copy.root.join(name))?;
+    }
+    fs::create_dir_all(copy.state_dir())?;
+    match fs::copy(
+        built.state_dir().join(STAMP_FILE),
+        copy.state_dir().join(STAMP_FILE),
+    ) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether two workspaces build the same way: the same command on the same inputs.
+pub fn same_build(a: &Workspace, b: &Workspace) -> bool {
+    fingerprint(a) == fingerprint(b)
+}
+
 /// The build command and the contents of every build input, hashed together.
 fn fingerprint(workspace: &Workspace) -> String {
     let mut hasher = Sha256::new();

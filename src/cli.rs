@@ -61,6 +61,9 @@ pub enum Command {
     },
     /// Grade submissions in CI, in the formats grading platforms read.
     Grade(Box<GradeArgs>),
+    /// Authors: prove the course's checks with its reference solutions, alternative
+    /// solutions, scaffolds and mutants, on every track and database.
+    Verify(VerifyArgs),
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions { shell: clap_complete::Shell },
     /// The manual page, in roff (`man -l <(learn man)`).
@@ -145,6 +148,27 @@ pub struct GradeArgs {
     pub database: DatabaseArgs,
 }
 
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// The exercises to prove [default: every exercise of the course].
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Prove only this track (alternative solutions are proven with every track).
+    #[arg(long, value_name = "TRACK")]
+    pub track: Option<String>,
+    /// Prove on this database only [default: every database the exercise supports].
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub db: Option<Db>,
+    /// How many servers to run at once [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The seed of every generated value, so a verdict can be repeated.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
 /// For exercises with a database: which one the server gets in DATABASE_URL.
 #[derive(clap::Args)]
 pub struct DatabaseArgs {
@@ -158,7 +182,7 @@ pub struct DatabaseArgs {
     pub database_url: Option<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Db {
     Sqlite,
     Postgres,

@@ -300,3 +300,9 @@ mod tests {
         assert!(!group_alive(pgid));
     }
 }
+
+/// Make `link` a symbolic link to the folder `target` (a build's output shared by
+/// copies of a workspace).
+pub fn link_dir(target: &std::path::Path, link: &std::path::Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}

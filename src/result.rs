@@ -231,3 +231,42 @@ impl Summary {
         }
     }
 }
+
+/// What `learn verify` found: per exercise, one row per subject it ran and the problems
+/// that make the course unproven. Also the documented `learn verify --format json`.
+#[derive(Debug, Serialize)]
+pub struct Proof {
+    pub schema_version: u32,
+    pub learn_version: &'static str,
+    pub seed: u64,
+    pub exercises: Vec<ExerciseProof>,
+    /// Problems in every exercise together; 0 when the course is proven.
+    pub problems: usize,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExerciseProof {
+    pub id: String,
+    pub checks: usize,
+    pub mutants: usize,
+    pub alternatives: usize,
+    pub rows: Vec<ProofRow>,
+    /// Each says what is wrong and where, precisely enough to fix it.
+    pub problems: Vec<String>,
+    /// Server time spent on this exercise, all runs added up.
+    pub duration_ms: u64,
+}
+
+/// One line of an exercise's table: a subject on one database.
+#[derive(Debug, Serialize)]
+pub struct ProofRow {
+    /// `python scaffold`, `node solution`, `python mutants`, `fastapi alternative`.
+    pub subject: String,
+    /// `sqlite` or `postgres`; absent for an exercise without a database.
+    pub database: Option<String>,
+    /// What happened, in a few words: `fails 17 of 19 checks`, `22 of 22 killed`.
+    pub result: String,
+    pub ok: bool,
+    pub duration_ms: u64,
+}

@@ -13,8 +13,7 @@ use tempfile::TempDir;
 use crate::course::{Database, Exercise};
 use crate::result::Problem;
 
-use postgres::Binaries;
-pub use postgres::find_binaries;
+pub use postgres::{Binaries, find_binaries};
 
 /// Which database a run gives the server (`--db`, `--database-url`).
 #[derive(Debug, Clone, PartialEq)]

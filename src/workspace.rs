@@ -118,13 +118,21 @@ pub fn create(exercise: &Exercise, track: &str, dir: &Path, force: bool) -> Resu
             dir.display()
         );
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let readme = (PathBuf::from("README.md"), exercise.readme.as_bytes());
     let files = scaffold
         .files
         .iter()
         .map(|(path, contents)| (path.clone(), contents.as_slice()));
-    for (relative, contents) in files.chain([readme]) {
+    write_files(dir, files.chain([readme]))
+}
+
+/// Write each file under `dir` (which is made if need be), replacing same-named files.
+pub fn write_files<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = (PathBuf, &'a [u8])>,
+) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (relative, contents) in files {
         let path = dir.join(&relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)

@@ -62,7 +62,8 @@ impl Options {
 /// Why checks were not run when the deadline passed.
 pub const OUT_OF_TIME: &str = "the time limit of the whole run ran out";
 
-/// The checks `only` selects: it and, transitively, what it requires. `None` selects all.
+/// The checks `only` selects: it and, transitively, what it requires or reads values
+/// from. `None` selects all.
 pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Check>, String> {
     let Some(only) = only else {
         return Ok(checks.iter().collect());
@@ -74,16 +75,25 @@ pub fn select<'a>(checks: &'a [Check], only: Option<&str>) -> Result<Vec<&'a Che
             None => format!("this exercise has no check `{only}`; the report lists their ids"),
         });
     }
-    let mut wanted = HashSet::from([only.to_string()]);
+    Ok(with_dependencies(checks, &[only]))
+}
+
+/// The checks named in `ids` and, transitively, every check they require or read a
+/// bound value from, in file order. Unknown ids select nothing.
+pub fn with_dependencies<'a>(checks: &'a [Check], ids: &[&str]) -> Vec<&'a Check> {
+    let mut wanted: HashSet<&str> = ids.iter().copied().collect();
+    // `requires` and `reads_from` only name earlier checks, so one pass from the end
+    // gathers the whole closure.
     for check in checks.iter().rev() {
-        if wanted.contains(&check.id) {
-            wanted.extend(check.requires.iter().cloned());
+        if wanted.contains(check.id.as_str()) {
+            wanted.extend(check.requires.iter().map(String::as_str));
+            wanted.extend(check.reads_from.iter().map(String::as_str));
         }
     }
-    Ok(checks
+    checks
         .iter()
-        .filter(|check| wanted.contains(&check.id))
-        .collect())
+        .filter(|check| wanted.contains(check.id.as_str()))
+        .collect()
 }
 
 /// Run `checks` in order against `server`; state (captures) carries from one to the next.
@@ -688,5 +698,31 @@ fn describe(problem: &crate::result::Problem) -> String {
         Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
         Problem::BuildFailed { .. } => "its build failed".to_string(),
         Problem::DatabaseFailed { error } => error.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::checks::{parse, tests::CHAIN};
+
+    #[test]
+    fn a_selection_brings_what_its_checks_require_and_read() {
+        let checks = parse("checks.toml", CHAIN).unwrap();
+        let ids = |selected: Vec<&Check>| -> Vec<String> {
+            selected.iter().map(|check| check.id.clone()).collect()
+        };
+        assert_eq!(ids(with_dependencies(&checks, &["c"])), ["a", "b", "c"]);
+        assert_eq!(
+            ids(with_dependencies(&checks, &["d", "b"])),
+            ["a", "b", "d"]
+        );
+        assert_eq!(ids(select(&checks, Some("b")).unwrap()), ["b"]);
+        assert_eq!(select(&checks, None).unwrap().len(), 4);
+        assert!(
+            select(&checks, Some("cc"))
+                .unwrap_err()
+                .contains("Did you mean `c`?")
+        );
     }
 }

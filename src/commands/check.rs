@@ -55,6 +55,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         start_timeout,
         limits: None,
         database: database_choice(exercise, &args.database)?,
+        quiet: false,
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
@@ -88,6 +89,8 @@ pub(super) struct Settings {
     pub limits: Option<Limits>,
     /// The database an exercise with one gets.
     pub database: services::Choice,
+    /// No spinners, also on a terminal: several runs share it (a batch).
+    pub quiet: bool,
 }
 
 /// The database `--db`/`--database-url` ask for, for an exercise that has one; an
@@ -173,7 +176,10 @@ pub(super) async fn pipeline(
         server_log: Vec::new(),
         duration_ms: 0,
     };
-    let building = spinner(&format!("building ({})", workspace.config.build));
+    let building = spinner(
+        &format!("building ({})", workspace.config.build),
+        settings.quiet,
+    );
     let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
     let built = build::build(workspace, options.bounded(build_timeout)).await;
     building.finish_and_clear();
@@ -190,7 +196,7 @@ pub(super) async fn pipeline(
         }
     }
     let log = Log::default();
-    let starting = spinner("starting your server");
+    let starting = spinner("starting your server", settings.quiet);
     let started_server = start_server(workspace, exercise, options, settings, &log).await;
     starting.finish_and_clear();
     let (mut server, services) = match started_server {
@@ -268,9 +274,9 @@ fn finish(
 }
 
 /// A spinner with elapsed time on a terminal; nothing at all otherwise or with NO_COLOR.
-fn spinner(message: &str) -> ProgressBar {
+fn spinner(message: &str, quiet: bool) -> ProgressBar {
     let plain = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    if plain || !std::io::stderr().is_terminal() {
+    if quiet || plain || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let spinner = ProgressBar::new_spinner().with_message(message.to_string());

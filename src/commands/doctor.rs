@@ -92,6 +92,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         start_timeout,
         limits: None,
         database: services::Choice::Sqlite,
+        quiet: false,
     };
     let started = runtime.block_on(async {
         if let Err(problem) = build::build(&workspace, exercise.timeouts.build).await {

@@ -15,7 +15,7 @@ use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
-use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
+use crate::result::{CheckStatus, Outcome, RunReport, Summary};
 use crate::server::Limits;
 use crate::workspace::{CONFIG_FILE, Workspace};
 
@@ -53,7 +53,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
     let database = &super::check::database_choice(exercise, &args.database)?;
     if !batch {
         let (_, path) = &submissions[0];
-        return match grade_one(args, exercise, &checks, seed, path, database) {
+        return match grade_one(args, exercise, &checks, seed, path, database, false) {
             Graded::Report(report) => {
                 for (index, format) in args.format.iter().enumerate() {
                     let text = render(*format, &report)?;
@@ -92,7 +92,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
                         break;
                     };
                     let started = Instant::now();
-                    let graded = grade_one(args, exercise, &checks, seed, path, database);
+                    let graded = grade_one(args, exercise, &checks, seed, path, database, true);
                     if matches!(graded, Graded::Interrupted) {
                         interrupted.store(true, Ordering::SeqCst);
                     }
@@ -166,6 +166,7 @@ fn grade_one(
     seed: u64,
     path: &Path,
     database: &crate::services::Choice,
+    quiet: bool,
 ) -> Graded {
     let (workspace, warnings) = match submission(path, exercise, args.track.as_deref()) {
         Ok(found) => found,
@@ -185,6 +186,7 @@ fn grade_one(
         start_timeout: args.start_timeout.map(Duration::from_secs),
         limits: Some(Limits::GRADING),
         database: database.clone(),
+        quiet,
     };
     let report = match run(&workspace, exercise, &selected, &options, &settings) {
         Ok(Some(report)) => report,
@@ -195,7 +197,7 @@ fn grade_one(
     report.warnings = warnings;
     if let Some(problem) = &report.problem {
         // A grade lists every check, also when none could run.
-        report.checks = checks::not_run(&selected, &not_run_reason(problem));
+        report.checks = checks::not_run(&selected, &report::problem_in_brief(problem));
         report.summary = Summary::of(&report.checks);
     }
     Graded::Report(report)
@@ -237,23 +239,6 @@ fn submission(
         ));
     }
     Ok((workspace, warnings))
-}
-
-fn not_run_reason(problem: &Problem) -> String {
-    match problem {
-        Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
-        Problem::BuildFailed {
-            timed_out: true, ..
-        } => "the build ran out of time".to_string(),
-        Problem::BuildFailed { .. } => "the build failed".to_string(),
-        Problem::ServerExited { .. } => {
-            "the server stopped before it accepted connections".to_string()
-        }
-        Problem::ServerNotListening { port, .. } => {
-            format!("the server never accepted connections on port {port}")
-        }
-        Problem::DatabaseFailed { .. } => "learn could not start the database".to_string(),
-    }
 }
 
 fn render(format: GradeFormat, report: &RunReport) -> Result<String> {

@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod grade;
 mod learner;
+mod verify;
 mod watch;
 
 use std::path::PathBuf;
@@ -21,7 +22,12 @@ pub use check::check;
 
 /// Run the command; the exit code on success (0, or a check verdict of 1, 3 or 4).
 pub fn run(cli: Cli) -> Result<u8> {
-    let course = Course::load(cli.course.as_deref())?;
+    // Verify proves a course folder: the one given, or the one it runs in.
+    let folder = match &cli.command {
+        Command::Verify(_) => Some(verify::course_folder(cli.course.as_deref())?),
+        _ => cli.course.clone(),
+    };
+    let course = Course::load(folder.as_deref())?;
     let course = &course;
     match cli.command {
         Command::List => list(course).map(|()| 0),
@@ -50,7 +56,45 @@ pub fn run(cli: Cli) -> Result<u8> {
             force,
         } => start(course, &id, &lang, dir, force).map(|()| 0),
         Command::Check(args) => check(course, &args),
+        Command::Verify(args) => verify::verify(course, &args),
     }
+}
+
+/// `work` on every item, `jobs` at a time, results in the items' order; `None` as soon
+/// as one returns `None` (learn was interrupted), after the running ones end.
+pub(super) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    work: impl Fn(&T) -> Option<R> + Sync,
+) -> Option<Vec<R>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let stopped = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, items.len().max(1)) {
+            scope.spawn(|| {
+                while !stopped.load(Ordering::SeqCst) {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    match work(item) {
+                        Some(result) => *results[index].lock().expect("result lock") = Some(result),
+                        None => stopped.store(true, Ordering::SeqCst),
+                    }
+                }
+            });
+        }
+    });
+    if stopped.load(Ordering::SeqCst) {
+        return None;
+    }
+    results
+        .into_iter()
+        .map(|result| result.into_inner().expect("result lock"))
+        .collect()
 }
 
 fn list(course: &Course) -> Result<()> {

@@ -83,6 +83,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             start_timeout: None,
             limits: None,
             database: crate::services::Choice::Sqlite,
+            quiet: false,
         };
         loop {
             let options = Options::for_run(&exercise.timeouts, rand::random());

@@ -1,6 +1,7 @@
 //! The hidden checks of an exercise: the model, and its parser from `checks.toml`.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::time::Duration;
 
@@ -20,6 +21,9 @@ pub struct Check {
     pub points: f64,
     pub hints: Vec<String>,
     pub requires: Vec<String>,
+    /// Earlier checks whose `let` or captured values this check's templates read: it
+    /// cannot run without them, even where it does not `require` them to pass.
+    pub reads_from: Vec<String>,
     /// Who sees this check's result on a grading platform (Gradescope's visibility).
     pub visibility: String,
     /// Values bound once when the check starts, in file order.
@@ -395,9 +399,11 @@ pub fn parse_for(file: &str, source: &str, has_database: bool) -> Result<Vec<Che
         has_database,
         defined: template::BUILTINS
             .iter()
-            .map(|name| name.to_string())
+            .map(|name| (name.to_string(), None))
             .collect(),
         ids: Vec::new(),
+        current: String::new(),
+        reads_from: RefCell::new(BTreeSet::new()),
     };
     if raw.check.is_empty() {
         return Err(parser.error(0..0, "no checks: add at least one [[check]] table"));
@@ -413,9 +419,14 @@ struct Parser<'a> {
     source: &'a str,
     /// Whether the exercise declares a database for its database steps to read.
     has_database: bool,
-    /// Template names bound so far, in file order.
-    defined: HashSet<String>,
+    /// Template names bound so far, each with the check that bound it (`None` for a
+    /// built-in generator).
+    defined: HashMap<String, Option<String>>,
     ids: Vec<String>,
+    /// The check being parsed.
+    current: String,
+    /// Earlier checks whose bound values the current check has read so far.
+    reads_from: RefCell<BTreeSet<String>>,
 }
 
 impl Parser<'_> {
@@ -440,6 +451,8 @@ impl Parser<'_> {
         if self.ids.contains(&id) {
             return Err(self.error(raw.id.span(), format!("check id `{id}` is used twice")));
         }
+        self.current = id.clone();
+        self.reads_from.borrow_mut().clear();
         let mut requires = Vec::new();
         for needed in &raw.requires {
             let name = needed.get_ref();
@@ -483,7 +496,7 @@ impl Parser<'_> {
                 lets.push((name.clone(), template));
             }
             for (name, _) in &lets {
-                self.defined.insert(name.clone());
+                self.defined.insert(name.clone(), Some(id.clone()));
             }
         }
         if raw.step.is_empty() {
@@ -501,6 +514,7 @@ impl Parser<'_> {
             points,
             hints: raw.hints,
             requires,
+            reads_from: self.reads_from.take().into_iter().collect(),
             visibility,
             lets,
             steps,
@@ -688,7 +702,8 @@ impl Parser<'_> {
                 capture.push((name.clone(), query));
             }
             for (name, _) in &capture {
-                self.defined.insert(name.clone());
+                self.defined
+                    .insert(name.clone(), Some(self.current.clone()));
             }
         }
         Ok(capture)
@@ -864,10 +879,13 @@ impl Parser<'_> {
     }
 
     fn require_defined(&self, name: &str, span: std::ops::Range<usize>) -> Result<(), SourceError> {
-        if self.defined.contains(name) {
+        if let Some(binder) = self.defined.get(name) {
+            if let Some(check) = binder.as_ref().filter(|check| **check != self.current) {
+                self.reads_from.borrow_mut().insert(check.clone());
+            }
             return Ok(());
         }
-        let hint = match crate::suggest::closest(name, self.defined.iter().map(String::as_str)) {
+        let hint = match crate::suggest::closest(name, self.defined.keys().map(String::as_str)) {
             Some(best) => format!(" (did you mean `{best}`?)"),
             None => String::new(),
         };
@@ -894,7 +912,7 @@ pub fn to_json(value: toml::Value) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const GOOD: &str = r#"
@@ -944,6 +962,56 @@ expect = [{ query = "json $", equals = { id = "{{post_id}}" }, strict = true }]
         };
         assert_eq!(request.expect[1].predicates.len(), 2);
         assert_eq!(request.capture[0].0, "post_id");
+    }
+
+    pub(crate) const CHAIN: &str = r#"
+[[check]]
+id = "a"
+title = "binds a name"
+[check.let]
+name = "{{random_word}}"
+[[check.step]]
+method = "GET"
+path = "/a"
+
+[[check]]
+id = "b"
+title = "captures an id"
+[[check.step]]
+method = "POST"
+path = "/b"
+capture = { id = "json $.id" }
+
+[[check]]
+id = "c"
+title = "reads the id, requires a"
+requires = ["a"]
+[[check.step]]
+method = "GET"
+path = "/b/{{id}}"
+
+[[check]]
+id = "d"
+title = "reads the name in an assertion and captures its own"
+[[check.step]]
+method = "GET"
+path = "/d"
+expect = [{ query = "var name", exists = true }]
+capture = { own = "status" }
+[[check.step]]
+method = "GET"
+path = "/d/{{own}}/{{uuid}}"
+"#;
+
+    #[test]
+    fn a_check_knows_which_earlier_checks_it_reads_values_from() {
+        let checks = parse("checks.toml", CHAIN).unwrap();
+        let reads: Vec<&[String]> = checks.iter().map(|c| c.reads_from.as_slice()).collect();
+        let empty: &[String] = &[];
+        assert_eq!(
+            reads,
+            [empty, empty, &["b".to_string()], &["a".to_string()]]
+        );
     }
 
     fn error_of(source: &str) -> SourceError {

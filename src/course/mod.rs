@@ -4,6 +4,7 @@
 //! debug builds too), so the hidden checks never exist as files a learner can read.
 
 pub mod checks;
+pub mod mutant;
 pub mod source_error;
 pub mod template;
 
@@ -27,6 +28,9 @@ pub const GENERATED_DIRS: [&str; 5] = [".venv", "node_modules", "__pycache__", "
 pub struct Course {
     pub stages: Vec<Stage>,
     pub exercises: Vec<Exercise>,
+    /// The course's folder in author mode (`--course DIR`); `None` when it is the one
+    /// built into learn.
+    pub folder: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +195,14 @@ fn collect_embedded(dir: &Dir<'static>, root: &Path, out: &mut Vec<(PathBuf, Vec
     }
 }
 
+/// Every file under `dir`, relative to it, sorted; what a build makes (GENERATED_DIRS)
+/// left out.
+pub fn read_folder(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files = Vec::new();
+    collect_folder(dir, dir, &mut files)?;
+    Ok(files)
+}
+
 fn collect_folder(dir: &Path, root: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
@@ -249,9 +261,14 @@ impl Course {
                 exercises.push(exercise);
             }
         }
+        let folder = match source {
+            Source::Embedded => None,
+            Source::Folder(root) => Some(root),
+        };
         Ok(Course {
             stages: roadmap.stage,
             exercises,
+            folder,
         })
     }
 

@@ -7,8 +7,9 @@ pub mod human;
 pub mod junit;
 pub mod markdown;
 pub mod tap;
+pub mod verify;
 
-use crate::result::RunReport;
+use crate::result::{Problem, RunReport};
 
 pub fn json(report: &RunReport) -> String {
     serde_json::to_string_pretty(report).expect("the report model always serializes")
@@ -20,5 +21,23 @@ pub fn points(value: f64) -> String {
         format!("{value:.0}")
     } else {
         format!("{value:.2}").trim_end_matches('0').to_string()
+    }
+}
+
+/// Why no check could run, in a few words (a grade's "not run: ...", a verify line).
+pub fn problem_in_brief(problem: &Problem) -> String {
+    match problem {
+        Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
+        Problem::BuildFailed {
+            timed_out: true, ..
+        } => "the build ran out of time".to_string(),
+        Problem::BuildFailed { .. } => "the build failed".to_string(),
+        Problem::ServerExited { .. } => {
+            "the server stopped before it accepted connections".to_string()
+        }
+        Problem::ServerNotListening { port, .. } => {
+            format!("the server never accepted connections on port {port}")
+        }
+        Problem::DatabaseFailed { .. } => "learn could not start the database".to_string(),
     }
 }

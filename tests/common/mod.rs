@@ -82,6 +82,9 @@ struct MutantsFile {
 pub struct Mutant {
     pub name: String,
     pub kills: Vec<String>,
+    /// The README sentence the bug breaks.
+    #[serde(default)]
+    pub breaks: Option<String>,
     /// The database it runs on: `sqlite` (the default) or `postgres`.
     #[serde(default)]
     pub db: Option<String>,

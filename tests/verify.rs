@@ -1,0 +1,185 @@
+//! `learn verify` on a small course of its own (tests/courses/greet): a proven course
+//! passes, each way a course can lie is named, and each distinct build runs once.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{copy_dir, learn, repo};
+use serde_json::Value;
+
+fn greet_course(temp: &Path) -> PathBuf {
+    let dir = temp.join("course");
+    copy_dir(&repo().join("tests/courses/greet"), &dir);
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+struct Verified {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn verify(temp: &Path, course: &Path, extra: &[&str]) -> Verified {
+    let output = learn(&temp.join("data"))
+        .env("VERIFY_BUILD_LOG", temp.join("builds.log"))
+        .arg("verify")
+        .arg("--course")
+        .arg(course)
+        .args(["--jobs", "2"])
+        .args(extra)
+        .output()
+        .unwrap();
+    Verified {
+        code: output.status.code().expect("learn exits by itself"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The table with its timings masked.
+fn masked(text: &str) -> String {
+    regex::Regex::new(r"\d+\.\d s")
+        .unwrap()
+        .replace_all(text, "[T] s")
+        .into_owned()
+}
+
+#[test]
+fn a_proven_course_passes_and_builds_each_distinct_build_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = greet_course(temp.path());
+    let out = verify(temp.path(), &course, &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    insta::assert_snapshot!("verify_proven", masked(&out.stdout));
+    // The scaffold's build serves the solution and every mutant; the alternative has
+    // no build of its own.
+    let builds = fs::read_to_string(temp.path().join("builds.log")).unwrap();
+    assert_eq!(builds.lines().count(), 1, "{builds}");
+
+    let out = verify(temp.path(), &course, &["--format", "json"]);
+    assert_eq!(out.code, 0);
+    let proof: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(proof["problems"], 0);
+    let greet = &proof["exercises"][0];
+    assert_eq!(
+        (&greet["checks"], &greet["mutants"], &greet["alternatives"]),
+        (&Value::from(3), &Value::from(3), &Value::from(1))
+    );
+    let subjects: Vec<&str> = greet["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "python scaffold",
+            "python solution",
+            "python mutants",
+            "python checks",
+            "wsgi alternative"
+        ]
+    );
+}
+
+#[test]
+fn every_way_a_course_can_lie_is_named() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = greet_course(temp.path());
+    let mutants = course.join("tests/mutants/greet/python.toml");
+    // A quote the README does not hold.
+    edit(
+        &mutants,
+        "breaks = \"`GET /health` answers `200`.\"",
+        "breaks = \"GET /health answers 200 OK.\"",
+    );
+    // A mutant whose bug no check can see: it still claims to fail `greet`.
+    edit(
+        &mutants,
+        "replace = 'f\"Hello {name}\"'",
+        "replace = 'f\"Hello, {name}!\" '",
+    );
+    // A kill that names no check.
+    edit(
+        &mutants,
+        "kills = [\"greet-needs-name\"]",
+        "kills = [\"greet-need-name\"]",
+    );
+    // One hint only.
+    edit(
+        &course.join("exercises/greet/checks.toml"),
+        "hints = [\"A health check says the server is up.\", ",
+        "hints = [",
+    );
+    // An alternative that breaks a rule.
+    edit(
+        &course.join("tests/alternatives/greet/wsgi/app.py"),
+        "return answer(\"400 Bad Request\"",
+        "return answer(\"200 OK\"",
+    );
+    let out = verify(temp.path(), &course, &[]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    insta::assert_snapshot!("verify_lies", masked(&out.stdout));
+}
+
+#[test]
+fn a_scaffold_that_passes_and_a_mutant_that_cannot_be_made_are_named() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = greet_course(temp.path());
+    fs::copy(
+        course.join("tests/solutions/greet/python/server.py"),
+        course.join("scaffolds/greet/python/server.py"),
+    )
+    .unwrap();
+    edit(
+        &course.join("tests/mutants/greet/python.toml"),
+        "find = '[None])[0]'",
+        "find = 'self'",
+    );
+    let out = verify(temp.path(), &course, &[]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("python scaffold passes every check: a learner would have nothing to do"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "python mutant `name-optional`: its `find` text occurs 12 times in server.py; it must occur once"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("no python mutant fails `greet-needs-name`"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn verify_outside_a_course_says_where_to_run_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = learn(&temp.path().join("data"))
+        .arg("verify")
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("learn verify proves a course folder") && stderr.contains("--course DIR"),
+        "{stderr}"
+    );
+}
