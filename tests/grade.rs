@@ -91,12 +91,12 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
             report["summary"]["points"].as_f64(),
             report["summary"]["max_points"].as_f64()
         ),
-        (Some(11.0), Some(12.0))
+        (Some(15.0), Some(16.0))
     );
 
     let (cases, failed) =
         ids_of_failed_testcases(&fs::read_to_string(out.join("junit.xml")).unwrap());
-    assert_eq!((cases, failed), (9, vec!["health".to_string()]));
+    assert_eq!((cases, failed), (12, vec!["health".to_string()]));
 
     let results: Value =
         serde_json::from_str(&fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
@@ -105,7 +105,7 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
         ["execution_time", "max_score", "output", "score", "tests"]
     );
     let tests = results["tests"].as_array().unwrap();
-    assert_eq!(tests.len(), 9);
+    assert_eq!(tests.len(), 12);
     for test in tests {
         assert_eq!(
             keys(test),
@@ -132,7 +132,7 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
         (results["score"].as_f64(), results["max_score"].as_f64()),
         (Some(sum), Some(max))
     );
-    assert_eq!((sum, max), (11.0, 12.0));
+    assert_eq!((sum, max), (15.0, 16.0));
     let failed: Vec<&Value> = tests
         .iter()
         .filter(|test| test["status"] == "failed")
@@ -146,7 +146,7 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
     );
 
     let tap = fs::read_to_string(out.join("report.tap")).unwrap();
-    assert!(tap.starts_with("TAP version 14\n1..9\n"));
+    assert!(tap.starts_with("TAP version 14\n1..12\n"));
     assert_eq!(tap.matches("\nnot ok ").count(), 1);
 
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -156,13 +156,13 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
         .collect();
     assert_eq!(errors.len(), 1);
     assert!(errors[0].starts_with("::error title=health%3A "));
-    assert!(stdout.contains("::notice title=Autograding complete::Points 11/12"));
+    assert!(stdout.contains("::notice title=Autograding complete::Points 15/16"));
     let summary_text = fs::read_to_string(&summary).unwrap();
-    assert!(summary_text.starts_with("## hello-http (python): 11/12 points"));
-    assert_eq!(summary_text.matches("\n| ✅ |").count(), 8);
+    assert!(summary_text.starts_with("## hello-http (python): 15/16 points"));
+    assert_eq!(summary_text.matches("\n| ✅ |").count(), 11);
     assert_eq!(summary_text.matches("\n| ❌ |").count(), 1);
 
-    let passing_mark = grade(&["--min-score", "11"]);
+    let passing_mark = grade(&["--min-score", "15"]);
     assert_eq!(passing_mark.status.code(), Some(0));
 
     // The same submission and seed give the same JSON report, apart from timings.
@@ -218,8 +218,8 @@ fn the_flag_chooses_the_exercise_not_the_submission() {
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["exercise"], "crud-app");
-    assert_eq!(report["summary"]["checks"], 19);
-    assert!(report["summary"]["passed"].as_u64().unwrap() < 19);
+    assert_eq!(report["summary"]["checks"], 21);
+    assert!(report["summary"]["passed"].as_u64().unwrap() < 21);
     let warnings = report["warnings"].as_array().unwrap();
     assert!(
         warnings[0]
@@ -260,13 +260,13 @@ fn a_failed_build_still_writes_every_report_with_every_check() {
         serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["outcome"], "build_failed");
     let checks = report["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 9);
+    assert_eq!(checks.len(), 12);
     assert!(checks.iter().all(
         |check| check["status"] == "failed" && check["failure"] == "not run: the build failed"
     ));
     let (cases, failed) =
         ids_of_failed_testcases(&fs::read_to_string(out.join("junit.xml")).unwrap());
-    assert_eq!((cases, failed.len()), (9, 9));
+    assert_eq!((cases, failed.len()), (12, 12));
     assert!(!Path::new(&sub.join("checks.toml")).exists());
 }
 
@@ -354,17 +354,17 @@ fn a_batch_grades_each_submission_on_its_own() {
             .find(|row| row[0] == name)
             .unwrap_or_else(|| panic!("no row for {name}: {csv}"))
     };
-    assert_eq!(row("a-solution")[1..6], ["12", "12", "9", "0", "passed"]);
+    assert_eq!(row("a-solution")[1..6], ["16", "16", "12", "0", "passed"]);
     assert_eq!(row("b-scaffold")[5], "failed");
-    assert_eq!(row("c-mutant")[1..6], ["11", "12", "8", "1", "failed"]);
-    assert_eq!(row("d-mutant")[1..6], ["11", "12", "8", "1", "failed"]);
+    assert_eq!(row("c-mutant")[1..6], ["15", "16", "11", "1", "failed"]);
+    assert_eq!(row("d-mutant")[1..6], ["14", "16", "10", "2", "failed"]);
     assert_eq!(
         row("e-build-fails")[1..6],
-        ["0", "12", "0", "9", "build_failed"]
+        ["0", "16", "0", "12", "build_failed"]
     );
     assert_eq!(
         row("f-never-listens")[1..6],
-        ["0", "12", "0", "9", "server_failed"]
+        ["0", "16", "0", "12", "server_failed"]
     );
     assert_eq!(rows.len(), 7);
     for name in [
@@ -379,14 +379,14 @@ fn a_batch_grades_each_submission_on_its_own() {
             &fs::read_to_string(reports.join(name).join("report.json")).unwrap(),
         )
         .unwrap();
-        assert_eq!(report["checks"].as_array().unwrap().len(), 9, "{name}");
+        assert_eq!(report["checks"].as_array().unwrap().len(), 12, "{name}");
         assert!(reports.join(name).join("junit.xml").is_file());
     }
     let scaffold: Value =
         serde_json::from_str(&fs::read_to_string(reports.join("b-scaffold/report.json")).unwrap())
             .unwrap();
     let passed = scaffold["summary"]["passed"].as_u64().unwrap();
-    assert!((1..9).contains(&passed));
+    assert!((1..12).contains(&passed));
     assert_eq!(
         processes_inside(temp.path()),
         Vec::<String>::new(),
@@ -439,25 +439,25 @@ fn the_ready_ci_files_run_as_written() {
     );
     assert!(
         String::from_utf8_lossy(&github.stdout)
-            .contains("::notice title=Autograding complete::Points 34/34")
+            .contains("::notice title=Autograding complete::Points 38/38")
     );
     assert_eq!(
         ids_of_failed_testcases(&fs::read_to_string(sub.join("junit.xml")).unwrap()).0,
-        19
+        21
     );
     assert!(
         fs::read_to_string(&summary)
             .unwrap()
-            .contains("34/34 points")
+            .contains("38/38 points")
     );
     fs::remove_file(sub.join("junit.xml")).unwrap();
 
     let gitlab = run(&grade_line("gitlab-ci.yml"));
     assert_eq!(gitlab.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&gitlab.stdout).contains("All 19 checks passed"));
+    assert!(String::from_utf8_lossy(&gitlab.stdout).contains("All 21 checks passed"));
     assert_eq!(
         ids_of_failed_testcases(&fs::read_to_string(sub.join("junit.xml")).unwrap()),
-        (19, Vec::new())
+        (21, Vec::new())
     );
 
     // Gradescope's fixed folders, moved under the test's own.
@@ -473,7 +473,7 @@ fn the_ready_ci_files_run_as_written() {
             .unwrap();
     assert_eq!(
         (results["score"].as_f64(), results["max_score"].as_f64()),
-        (Some(34.0), Some(34.0))
+        (Some(38.0), Some(38.0))
     );
 }
 
@@ -512,7 +512,7 @@ fn the_timeout_bounds_a_grade_whose_server_hangs() {
     );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let checks = report["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 9);
+    assert_eq!(checks.len(), 12);
     assert!(checks.iter().all(|check| check["status"] == "failed"));
     // The first request waits its 5 s; the next one gets what is left of the 8 s, and
     // the checks after that do not run.

@@ -42,7 +42,7 @@ app.get("/greeting", (req, res) => {
 // TODO: a known path called with the wrong method (like DELETE /health)
 // must answer 405 with an Allow header listing the methods it does support.
 // Express does not do this for you: add a handler for the other methods of
-// /health and /echo (see app.all or app.route(...).all).
+// every path above, / included (see app.all or app.route(...).all).
 
 // Unknown paths already answer 404: Express does that for you.
 

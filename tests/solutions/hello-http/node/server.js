@@ -15,9 +15,12 @@ function methodNotAllowed(allowed) {
   };
 }
 
-app.get("/", (req, res) => {
-  res.send("Hello from my first server!");
-});
+app
+  .route("/")
+  .get((req, res) => {
+    res.send("Hello from my first server!");
+  })
+  .all(methodNotAllowed("GET"));
 
 app
   .route("/health")
@@ -37,19 +40,25 @@ app
   })
   .all(methodNotAllowed("GET, POST"));
 
-app.get("/headers", (req, res) => {
-  res.json({ userAgent: req.get("User-Agent") });
-});
+app
+  .route("/headers")
+  .get((req, res) => {
+    res.json({ userAgent: req.get("User-Agent") });
+  })
+  .all(methodNotAllowed("GET"));
 
-app.get("/greeting", (req, res) => {
-  // Plain text is listed first, so it wins when the client accepts anything.
-  const wanted = req.accepts(["text/plain", "application/json"]);
-  if (wanted === "application/json") {
-    res.json({ greeting: GREETING });
-  } else {
-    res.type("text/plain").send(GREETING);
-  }
-});
+app
+  .route("/greeting")
+  .get((req, res) => {
+    // Plain text is listed first, so it wins when the client accepts anything (*/*).
+    const wanted = req.accepts(["text/plain", "application/json"]);
+    if (wanted === "application/json") {
+      res.json({ greeting: GREETING });
+    } else {
+      res.type("text/plain").send(GREETING);
+    }
+  })
+  .all(methodNotAllowed("GET"));
 
 // Runs only when no route above matched the path.
 app.use((req, res) => {

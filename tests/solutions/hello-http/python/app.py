@@ -35,9 +35,10 @@ def headers():
 
 @app.get("/greeting")
 def greeting():
-    # Plain text is listed first, so it wins when the client accepts anything.
-    wanted = request.accept_mimetypes.best_match(["text/plain", "application/json"])
-    if wanted == "application/json":
+    # values() gives the types the client named, like ["application/json",
+    # "text/plain", "*/*"]: JSON only when application/json is one of them,
+    # not when */* ("anything") merely lets it through.
+    if "application/json" in request.accept_mimetypes.values():
         return jsonify(greeting=GREETING)
     return GREETING, {"Content-Type": "text/plain; charset=utf-8"}
 
