@@ -187,6 +187,7 @@ pub fn course_folder(given: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// What one run is about.
+#[derive(Clone)]
 enum Subject {
     Scaffold,
     Solution,
@@ -284,14 +285,7 @@ impl<'a> Plan<'a> {
         let scaffold = work.join("scaffold");
         workspace::create(self.exercise, track, &scaffold, false)?;
         self.builds.push(scaffold.clone());
-        for db in dbs {
-            self.runs.push(Run {
-                track: track.to_string(),
-                subject: Subject::Scaffold,
-                dir: scaffold.clone(),
-                db: *db,
-            });
-        }
+        self.run_on(dbs, track, Subject::Scaffold, &scaffold);
         let written = self
             .root
             .join(SOLUTIONS)
@@ -307,22 +301,9 @@ impl<'a> Plan<'a> {
         // A solution holds what the learner writes; the rest is the scaffold's.
         let solution = work.join("solution");
         workspace::create(self.exercise, track, &solution, false)?;
-        let files = course::read_folder(&written)?;
-        workspace::write_files(
-            &solution,
-            files
-                .iter()
-                .map(|(path, bytes)| (path.clone(), bytes.as_slice())),
-        )?;
+        lay(&course::read_folder(&written)?, &solution)?;
         let solution_build = self.share_or_build(&scaffold, &solution)?;
-        for db in dbs {
-            self.runs.push(Run {
-                track: track.to_string(),
-                subject: Subject::Solution,
-                dir: solution.clone(),
-                db: *db,
-            });
-        }
+        self.run_on(dbs, track, Subject::Solution, &solution);
 
         let file = self
             .root
@@ -345,12 +326,7 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let dir = work.join("mutants").join(n.to_string());
-            workspace::write_files(
-                &dir,
-                source
-                    .iter()
-                    .map(|(path, bytes)| (path.clone(), bytes.as_slice())),
-            )?;
+            lay(&source, &dir)?;
             if let Err(why) = mutant.apply(&dir) {
                 self.problems
                     .push(format!("{track} mutant `{}`: {why}", mutant.name));
@@ -433,25 +409,24 @@ impl<'a> Plan<'a> {
         stacks.sort();
         for stack in stacks {
             let dir = work.join(&stack);
-            let files = course::read_folder(&folder.join(&stack))?;
-            workspace::write_files(
-                &dir,
-                files
-                    .iter()
-                    .map(|(path, bytes)| (path.clone(), bytes.as_slice())),
-            )?;
+            lay(&course::read_folder(&folder.join(&stack))?, &dir)?;
             self.builds.push(dir.clone());
-            for db in dbs {
-                self.runs.push(Run {
-                    track: stack.clone(),
-                    subject: Subject::Alternative,
-                    dir: dir.clone(),
-                    db: *db,
-                });
-            }
+            self.run_on(dbs, &stack, Subject::Alternative, &dir);
             self.alternatives.push(stack);
         }
         Ok(())
+    }
+
+    /// Run `dir` as `subject` on each database.
+    fn run_on(&mut self, dbs: &[Option<Db>], track: &str, subject: Subject, dir: &Path) {
+        for db in dbs {
+            self.runs.push(Run {
+                track: track.to_string(),
+                subject: subject.clone(),
+                dir: dir.to_path_buf(),
+                db: *db,
+            });
+        }
     }
 
     /// `copy` will use `built`'s build when they build the same way, else its own; the
@@ -664,6 +639,16 @@ impl<'a> Plan<'a> {
             duration_ms,
         }
     }
+}
+
+/// Write files read from a folder into `dir`.
+fn lay(files: &[(PathBuf, Vec<u8>)], dir: &Path) -> Result<()> {
+    workspace::write_files(
+        dir,
+        files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.as_slice())),
+    )
 }
 
 /// Build a folder with its own build command; the last lines of output when it fails.
