@@ -84,6 +84,7 @@ fn a_proven_course_passes_and_builds_each_distinct_build_once() {
         [
             "python scaffold",
             "python solution",
+            "python solution in parts",
             "python mutants",
             "python checks",
             "wsgi alternative"
@@ -163,6 +164,50 @@ fn a_scaffold_that_passes_and_a_mutant_that_cannot_be_made_are_named() {
     assert!(
         out.stdout
             .contains("no python mutant fails `greet-needs-name`"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A check that passes only after an earlier one ran, without `requires`: the solution
+/// passes the whole run, but a mutant that runs only that check would "kill" it for a
+/// reason of the selection's making.
+#[test]
+fn a_check_that_leans_on_an_earlier_one_unsaid_is_named() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = greet_course(temp.path());
+    edit(
+        &course.join("exercises/greet/checks.toml"),
+        "requires = [\"greet\"]\n",
+        "",
+    );
+    let server = course.join("tests/solutions/greet/python/server.py");
+    edit(
+        &server,
+        "class Handler(BaseHTTPRequestHandler):",
+        "greeted = []\n\n\nclass Handler(BaseHTTPRequestHandler):",
+    );
+    edit(
+        &server,
+        "            if name is None:",
+        "            if name is None and greeted:",
+    );
+    edit(
+        &server,
+        "                self.answer(200, {\"greeting\": f\"Hello, {name}!\"})",
+        "                greeted.append(name)\n                self.answer(200, {\"greeting\": f\"Hello, {name or 'you'}!\"})",
+    );
+    let out = verify(temp.path(), &course, &[]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "python solution as mutant `name-optional` runs it must pass, but `greet-needs-name` fails"
+        ) && out.stdout.contains("must `require` it"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("✓ python solution                "),
         "{}",
         out.stdout
     );

@@ -1,7 +1,8 @@
 //! `learn verify`: a course proves its checks. For each exercise, track and database:
 //! the scaffold builds, starts and fails; the reference solution and every alternative
 //! solution pass every check; every mutant fails each check it names (running only
-//! those and what they need); every check is failed by some mutant of every track; every
+//! those and what they need), and the solution passes that same selection (so the kill
+//! is the bug's, not the selection's); every check is failed by some mutant of every track; every
 //! mutant quotes the README rule it breaks; every check has at least two hints.
 //!
 //! Each distinct build (a scaffold's dependencies) runs once; the solution and the
@@ -191,6 +192,12 @@ pub fn course_folder(given: Option<&Path>) -> Result<PathBuf> {
 enum Subject {
     Scaffold,
     Solution,
+    /// The solution on only the checks some mutant runs: they must pass there too, or
+    /// the mutant's kill could be the selection's doing, not its bug's.
+    SolutionPart {
+        kills: Vec<String>,
+        mutant: String,
+    },
     Alternative,
     Mutant(Mutant),
 }
@@ -210,6 +217,9 @@ impl Run {
         match &self.subject {
             Subject::Scaffold => format!("{} scaffold", self.track),
             Subject::Solution => format!("{} solution", self.track),
+            Subject::SolutionPart { mutant, .. } => {
+                format!("{} solution as mutant `{mutant}` runs it", self.track)
+            }
             Subject::Alternative => format!("{} alternative", self.track),
             Subject::Mutant(mutant) => format!("{} mutant `{}`", self.track, mutant.name),
         }
@@ -317,6 +327,7 @@ impl<'a> Plan<'a> {
         }
         let source = course::read_folder(&solution)?;
         let mut names = BTreeSet::new();
+        let mut selections = BTreeSet::new();
         for (n, mutant) in mutants.iter().enumerate() {
             if !names.insert(mutant.name.as_str()) {
                 self.problems
@@ -348,6 +359,22 @@ impl<'a> Plan<'a> {
                 dir,
                 db,
             });
+            let kills: Vec<&str> = mutant.kills.iter().map(String::as_str).collect();
+            let selected: Vec<String> = checks::with_dependencies(&self.checks, &kills)
+                .iter()
+                .map(|check| check.id.clone())
+                .collect();
+            if selected.len() < self.checks.len() && selections.insert((selected, db)) {
+                self.runs.push(Run {
+                    track: track.to_string(),
+                    subject: Subject::SolutionPart {
+                        kills: mutant.kills.clone(),
+                        mutant: mutant.name.clone(),
+                    },
+                    dir: solution.clone(),
+                    db,
+                });
+            }
         }
         self.mutants.insert(track.to_string(), mutants);
         Ok(())
@@ -480,6 +507,7 @@ impl<'a> Plan<'a> {
         // that did what they claim, of how many, and their time.
         let mut killed: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         let mut mutant_rows: BTreeMap<(&str, Option<Db>), (usize, usize, u64)> = BTreeMap::new();
+        let mut part_rows: BTreeMap<(&str, Option<Db>), (usize, usize, u64)> = BTreeMap::new();
         for (number, result) in results {
             let run = &runs[number];
             let report = match result {
@@ -531,6 +559,21 @@ impl<'a> Plan<'a> {
                         ));
                         (false, format!("fails {} of {total} checks", failed.len()))
                     }
+                }
+                Subject::SolutionPart { .. } => {
+                    let entry = part_rows.entry((&run.track, run.db)).or_default();
+                    entry.1 += 1;
+                    entry.2 += report.duration_ms;
+                    if report.outcome == Outcome::Passed {
+                        entry.0 += 1;
+                    } else {
+                        self.problems.push(format!(
+                            "{}{where_} must pass, but {}: a check that needs what an earlier check did must `require` it",
+                            run.name(),
+                            failures(&report)
+                        ));
+                    }
+                    continue;
                 }
                 Subject::Mutant(mutant) => {
                     let entry = mutant_rows.entry((&run.track, run.db)).or_default();
@@ -585,6 +628,15 @@ impl<'a> Plan<'a> {
                 subject: format!("{track} mutants"),
                 database: db.map(|db| db_name(db).to_string()),
                 result: format!("{good} of {all} fail the checks they name"),
+                ok: good == all,
+                duration_ms: *ms,
+            });
+        }
+        for ((track, db), (good, all, ms)) in &part_rows {
+            rows.push(ProofRow {
+                subject: format!("{track} solution in parts"),
+                database: db.map(|db| db_name(db).to_string()),
+                result: format!("passes {good} of {all} mutants' check sets"),
                 ok: good == all,
                 duration_ms: *ms,
             });
@@ -676,12 +728,17 @@ fn execute(
         Ok(workspace) => workspace,
         Err(error) => return Some(Err(format!("{error:#}"))),
     };
-    let selected: Vec<&Check> = match &run.subject {
-        Subject::Mutant(mutant) => {
-            let kills: Vec<&str> = mutant.kills.iter().map(String::as_str).collect();
+    let kills = match &run.subject {
+        Subject::Mutant(mutant) => Some(&mutant.kills),
+        Subject::SolutionPart { kills, .. } => Some(kills),
+        _ => None,
+    };
+    let selected: Vec<&Check> = match kills {
+        Some(kills) => {
+            let kills: Vec<&str> = kills.iter().map(String::as_str).collect();
             checks::with_dependencies(&plan.checks, &kills)
         }
-        _ => plan.checks.iter().collect(),
+        None => plan.checks.iter().collect(),
     };
     let database = match (run.db, postgres) {
         (Some(Db::Postgres), Some(binaries)) => services::Choice::Postgres(binaries.clone()),
