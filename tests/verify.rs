@@ -213,6 +213,57 @@ fn a_check_that_leans_on_an_earlier_one_unsaid_is_named() {
     );
 }
 
+/// Ctrl-C or SIGTERM while builds run stops them, and leaves no process and no folder.
+#[test]
+fn an_interrupted_verify_leaves_nothing_behind() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = greet_course(temp.path());
+    edit(
+        &course.join("scaffolds/greet/python/learn.toml"),
+        "build = 'echo built >> \"${VERIFY_BUILD_LOG:-/dev/null}\"'",
+        "build = 'echo built >> \"${VERIFY_BUILD_LOG:-/dev/null}\"; sleep 60'",
+    );
+    let scratch = temp.path().join("tmp");
+    fs::create_dir_all(&scratch).unwrap();
+    let log = temp.path().join("builds.log");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("learn"))
+        .arg("verify")
+        .arg("--course")
+        .arg(&course)
+        .env("VERIFY_BUILD_LOG", &log)
+        .env("TMPDIR", &scratch)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !log.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the build never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Interrupted"));
+    assert_eq!(
+        common::processes_inside(&scratch),
+        Vec::<String>::new(),
+        "processes left behind"
+    );
+    assert_eq!(
+        fs::read_dir(&scratch).unwrap().count(),
+        0,
+        "files left behind"
+    );
+}
+
 #[test]
 fn verify_outside_a_course_says_where_to_run_it() {
     let temp = tempfile::tempdir().unwrap();

@@ -137,7 +137,9 @@ pub(super) fn run(
     }))
 }
 
-async fn interrupted() {
+/// Ends when Ctrl-C or SIGTERM arrives, or has arrived already while a batch was
+/// between runs (see `watch_for_interrupts`).
+pub(super) async fn interrupted() {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut int), Ok(mut term)) = (
         signal(SignalKind::interrupt()),
@@ -145,10 +147,53 @@ async fn interrupted() {
     ) else {
         return std::future::pending().await;
     };
+    if was_interrupted() {
+        return;
+    }
     tokio::select! {
         _ = int.recv() => {},
         _ = term.recv() => {},
     }
+}
+
+/// Set once Ctrl-C or SIGTERM has come, for a batch of runs that started
+/// `watch_for_interrupts`.
+static INTERRUPT_SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a batch (several builds and runs, one after another): remember Ctrl-C and SIGTERM
+/// for the rest of the process, so one that lands between two runs, when no run is
+/// listening, still stops the batch instead of being lost (or, before any run, ending
+/// learn with its builds left running).
+pub(super) fn watch_for_interrupts() -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    // Registered here, before any work starts, so no signal can find learn without a
+    // handler from now on.
+    let listening = runtime.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok::<_, std::io::Error>((
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        ))
+    });
+    let (mut int, mut term) = listening.context("cannot listen for Ctrl-C")?;
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            tokio::select! {
+                _ = int.recv() => {},
+                _ = term.recv() => {},
+            }
+        });
+        INTERRUPT_SEEN.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    Ok(())
+}
+
+/// Whether Ctrl-C or SIGTERM came since `watch_for_interrupts`.
+pub(super) fn was_interrupted() -> bool {
+    INTERRUPT_SEEN.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 pub(super) async fn pipeline(

@@ -75,7 +75,7 @@ pub(super) fn parallel<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, items.len().max(1)) {
             scope.spawn(|| {
-                while !stopped.load(Ordering::SeqCst) {
+                while !stopped.load(Ordering::SeqCst) && !check::was_interrupted() {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(item) = items.get(index) else {
                         break;
@@ -88,7 +88,7 @@ pub(super) fn parallel<T: Sync, R: Send>(
             });
         }
     });
-    if stopped.load(Ordering::SeqCst) {
+    if stopped.load(Ordering::SeqCst) || check::was_interrupted() {
         return None;
     }
     results

@@ -37,6 +37,7 @@ const UNPROVEN: u8 = 1;
 
 pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
     let started = Instant::now();
+    super::check::watch_for_interrupts()?;
     let root = course
         .folder
         .as_deref()
@@ -86,12 +87,10 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
         .flat_map(|(index, plan)| plan.builds.iter().map(move |dir| (index, dir.clone())))
         .collect();
     let Some(built) = super::parallel(&builds, jobs, |(index, dir)| {
-        Some((
-            *index,
-            dir.clone(),
-            build_once(dir, &plans[*index].exercise.timeouts),
-        ))
+        let built = build_once(dir, &plans[*index].exercise.timeouts)?;
+        Some((*index, dir.clone(), built))
     }) else {
+        eprintln!("\nInterrupted: every build was stopped.");
         return Ok(INTERRUPTED);
     };
     let mut failed_builds: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -703,17 +702,28 @@ fn lay(files: &[(PathBuf, Vec<u8>)], dir: &Path) -> Result<()> {
     )
 }
 
-/// Build a folder with its own build command; the last lines of output when it fails.
-fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Result<(), String> {
-    let workspace = Workspace::open(dir).map_err(|error| format!("{error:#}"))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// Build a folder with its own build command: the last lines of output when it fails;
+/// `None` when learn was interrupted (the build's processes are stopped).
+fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Option<Result<(), String>> {
+    let workspace = match Workspace::open(dir) {
+        Ok(workspace) => workspace,
+        Err(error) => return Some(Err(format!("{error:#}"))),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|error| format!("cannot start the async runtime: {error}"))?;
-    runtime
-        .block_on(build::build(&workspace, timeouts.build))
-        .map(|_| ())
-        .map_err(|problem| explain(&problem, &[]))
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return Some(Err(format!("cannot start the async runtime: {error}"))),
+    };
+    runtime.block_on(async {
+        tokio::select! {
+            built = build::build(&workspace, timeouts.build) => {
+                Some(built.map(|_| ()).map_err(|problem| explain(&problem, &[])))
+            }
+            _ = super::check::interrupted() => None,
+        }
+    })
 }
 
 /// Start and check one run; `None` when learn was interrupted.
