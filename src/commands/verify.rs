@@ -675,10 +675,18 @@ impl<'a> Plan<'a> {
                 .iter()
                 .position(|t| t == track)
                 .unwrap_or(tracks.len());
-            let kind = ["scaffold", "solution", "mutants", "checks", "alternative"]
-                .iter()
-                .position(|k| kind.starts_with(k));
-            (track, kind, row.database.clone(), row.subject.clone())
+            let kind = [
+                "scaffold",
+                "solution",
+                "solution in parts",
+                "mutants",
+                "checks",
+                "alternative",
+            ]
+            .iter()
+            .position(|k| kind == *k);
+            let database = row.database.as_deref() == Some("postgres");
+            (track, kind, database)
         });
         ExerciseProof {
             id: self.exercise.id.clone(),
