@@ -45,14 +45,22 @@ function newCode() {
   return code;
 }
 
+// new URL() repairs some URLs that have no host: it reads "http:///page" as
+// "http://page/". So the text itself must have "//" and a host right after the scheme.
+const HOST_AFTER_SCHEME = /^[a-z][a-z0-9+.-]*:\/\/[^\/?#\\]/i;
+
 // True when the text is an http:// or https:// URL with a host.
 function isWebUrl(text) {
+  let parsed;
   try {
-    const { protocol, host } = new URL(text);
-    return ALLOWED_PROTOCOLS.includes(protocol) && host !== "";
+    parsed = new URL(text);
   } catch {
-    return false; // not a URL at all, like "example.com/page"
+    return false; // not an absolute URL at all, like "example.com/page" or "http://:8080/"
   }
+  if (!ALLOWED_PROTOCOLS.includes(parsed.protocol)) {
+    return false; // javascript:, ftp:, mailto:, ...
+  }
+  return HOST_AFTER_SCHEME.test(text);
 }
 
 // The url of the JSON body, checked: a string, an http(s) URL with a host.
@@ -66,6 +74,10 @@ function urlFromBody(body) {
   }
   if (typeof url !== "string") {
     throw new HttpError(400, "url must be a string");
+  }
+  if (url !== url.trim()) {
+    // never trim it: refuse " https://..." instead of tidying it up
+    throw new HttpError(400, "url must not start or end with white space");
   }
   if (!isWebUrl(url)) {
     throw new HttpError(400, "url must be an http:// or https:// URL with a host");

@@ -55,9 +55,17 @@ def url_from_body():
         raise InvalidUrl("url is required")
     if not isinstance(url, str):
         raise InvalidUrl("url must be a string")
-    parts = urlsplit(url)
-    if parts.scheme not in ALLOWED_SCHEMES or not parts.netloc:
-        raise InvalidUrl("url must be an http:// or https:// URL with a host")
+    if url != url.strip():  # never trim it: refuse " https://..." instead of tidying it up
+        raise InvalidUrl("url must not start or end with white space")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname  # None when there is none, as in "https://" or "http://:8080/"
+    except ValueError:  # a broken URL, like "http://[oops"
+        raise InvalidUrl("url is not a valid URL") from None
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise InvalidUrl("url must be an http:// or https:// URL")
+    if not host:
+        raise InvalidUrl("url must have a host, like https://example.com/")
     return url
 
 
