@@ -69,12 +69,17 @@ function toPost(row) {
   };
 }
 
+// The largest id PostgreSQL's SERIAL holds: a bigger number is no post's id, and
+// PostgreSQL answers it with an error instead of with no row.
+const MAX_ID = 2147483647;
+
 // The id in the path as a number, or 404 when it cannot be a post's id.
 function postId(req) {
-  if (!/^\d{1,9}$/.test(req.params.id)) {
-    throw new HttpError(404, `post ${req.params.id} not found`);
+  const id = req.params.id;
+  if (!/^[0-9]{1,10}$/.test(id) || Number(id) > MAX_ID) {
+    throw new HttpError(404, `post ${id} not found`);
   }
-  return Number(req.params.id);
+  return Number(id);
 }
 
 async function findPost(id) {

@@ -11,6 +11,10 @@ import db
 
 app = Flask(__name__)
 
+# The largest id PostgreSQL's SERIAL holds. A bigger number is no post's id, and
+# PostgreSQL answers it with an error instead of with no row: it never reaches a query.
+MAX_ID = 2**31 - 1
+
 # IF NOT EXISTS: a restarted server finds the table, and its posts, still there.
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS posts (
@@ -68,6 +72,14 @@ def to_post(row):
     }
 
 
+def checked_id(post_id):
+    """The id from the path (<int:...> already sends abc to 404), or 404 when it is
+    too big to be any post's id."""
+    if post_id > MAX_ID:
+        abort(404, description=f"post {post_id} not found")
+    return post_id
+
+
 def find_post(post_id):
     row = db.one("SELECT * FROM posts WHERE id = ?", (post_id,))
     if row is None:
@@ -119,11 +131,12 @@ def list_posts():
 
 @app.get("/posts/<int:post_id>")
 def get_post(post_id):
-    return jsonify(find_post(post_id))
+    return jsonify(find_post(checked_id(post_id)))
 
 
 @app.put("/posts/<int:post_id>")
 def update_post(post_id):
+    post_id = checked_id(post_id)
     fields = post_fields()
     row = db.one(
         "UPDATE posts SET title = ?, content = ?, category = ?, tags = ?, updated_at = ?"
@@ -137,6 +150,7 @@ def update_post(post_id):
 
 @app.delete("/posts/<int:post_id>")
 def delete_post(post_id):
+    post_id = checked_id(post_id)
     if db.execute("DELETE FROM posts WHERE id = ?", (post_id,)) == 0:
         abort(404, description=f"post {post_id} not found")
     return "", 204

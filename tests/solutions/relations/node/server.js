@@ -43,6 +43,10 @@ const ORDERS = ["asc", "desc"];
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
+// The largest id an INTEGER column holds on PostgreSQL. A bigger number is no row's
+// id, and PostgreSQL answers it with an error instead of with no row.
+const MAX_ID = 2147483647;
+
 // An error with the HTTP status to answer; the error handler below sends it as JSON.
 class HttpError extends Error {
   constructor(status, message) {
@@ -89,12 +93,19 @@ function intParam(query, name, fallback, minimum, maximum = Infinity) {
   return value;
 }
 
-// The id in the path, as a number. An id that is not a whole number finds nothing.
+// The id in the path, as a number. An id that is not a whole number, or is too big
+// for the id column, finds nothing.
 function pathId(req, what) {
-  if (!/^[0-9]+$/.test(req.params.id)) {
-    throw new HttpError(404, `${what} ${req.params.id} not found`);
+  const id = req.params.id;
+  if (!/^[0-9]{1,10}$/.test(id) || Number(id) > MAX_ID) {
+    throw new HttpError(404, `${what} ${id} not found`);
   }
-  return Number(req.params.id);
+  return Number(id);
+}
+
+// The text as a LIKE pattern that matches only itself: \, % and _ escaped by \.
+function likeEscape(text) {
+  return text.replace(/[\\%_]/g, "\\$&");
 }
 
 async function findAuthor(id) {
@@ -154,6 +165,9 @@ app.post("/posts", async (req, res) => {
   if (!Number.isInteger(authorId)) {
     throw new HttpError(400, "author_id is required and must be an integer");
   }
+  if (authorId < 1 || authorId > MAX_ID) {
+    throw new HttpError(400, `author_id ${authorId} is not an existing author`);
+  }
   const title = textField(data, "title");
   const body = textField(data, "body");
   try {
@@ -174,14 +188,16 @@ app.get("/posts", async (req, res) => {
   const conditions = [];
   const params = [];
   const authorId = intParam(req.query, "author_id", null, 1);
-  if (authorId !== null) {
+  if (authorId !== null && authorId > MAX_ID) {
+    conditions.push("1 = 0"); // nobody's id, and PostgreSQL would refuse it: no posts
+  } else if (authorId !== null) {
     conditions.push("author_id = ?");
     params.push(authorId);
   }
   const q = String(req.query.q ?? "");
   if (q) {
-    conditions.push("LOWER(title) LIKE ?");
-    params.push(`%${q.toLowerCase()}%`);
+    conditions.push("LOWER(title) LIKE ? ESCAPE '\\'");
+    params.push(`%${likeEscape(q.toLowerCase())}%`);
   }
   const sort = req.query.sort ?? "created_at";
   if (!SORTABLE.includes(sort)) {

@@ -47,6 +47,11 @@ ORDERS = ("asc", "desc")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
+# The largest id an INTEGER column holds on PostgreSQL. A bigger number is no row's
+# id, and PostgreSQL answers it with an error instead of with no row: it never
+# reaches a query.
+MAX_ID = 2**31 - 1
+
 
 class ApiError(Exception):
     """An error to answer with this status and {"error": message}."""
@@ -102,6 +107,19 @@ def int_param(name, default, minimum, maximum=None):
     return value
 
 
+def like_escape(text):
+    """The text as a LIKE pattern that matches only itself: \\, % and _ escaped by \\."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def checked_id(value, what):
+    """An id from the path (<int:...> already sends abc to 404), or 404 when it is
+    too big to be any row's id."""
+    if value > MAX_ID:
+        raise ApiError(404, f"{what} {value} not found")
+    return value
+
+
 def find_author(author_id):
     author = db.one("SELECT * FROM authors WHERE id = ?", [author_id])
     if author is None:
@@ -136,11 +154,12 @@ def create_author():
 
 @app.get("/authors/<int:author_id>")
 def get_author(author_id):
-    return jsonify(find_author(author_id))
+    return jsonify(find_author(checked_id(author_id, "author")))
 
 
 @app.delete("/authors/<int:author_id>")
 def delete_author(author_id):
+    author_id = checked_id(author_id, "author")
     # ON DELETE CASCADE removes the author's posts, and their comments, with it.
     if db.execute("DELETE FROM authors WHERE id = ?", [author_id]) == 0:
         raise ApiError(404, f"author {author_id} not found")
@@ -153,6 +172,8 @@ def create_post():
     author_id = data.get("author_id")
     if not isinstance(author_id, int) or isinstance(author_id, bool):
         raise ApiError(400, "author_id is required and must be an integer")
+    if not 1 <= author_id <= MAX_ID:
+        raise ApiError(400, f"author_id {author_id} is not an existing author")
     title, body = text_field(data, "title"), text_field(data, "body")
     try:
         post = db.one(
@@ -174,8 +195,8 @@ def list_posts():
         params.append(author_id)
     q = request.args.get("q", "")
     if q:
-        conditions.append("LOWER(title) LIKE ?")
-        params.append(f"%{q.lower()}%")
+        conditions.append("LOWER(title) LIKE ? ESCAPE '\\'")
+        params.append(f"%{like_escape(q.lower())}%")
     sort = request.args.get("sort", "created_at")
     if sort not in SORTABLE:
         raise ApiError(400, "sort must be title or created_at")
@@ -196,6 +217,7 @@ def list_posts():
 
 @app.get("/posts/<int:post_id>")
 def get_post(post_id):
+    post_id = checked_id(post_id, "post")
     row = db.one(POST_WITH_AUTHOR, [post_id])
     if row is None:
         raise ApiError(404, f"post {post_id} not found")
@@ -205,6 +227,7 @@ def get_post(post_id):
 
 @app.post("/posts/<int:post_id>/comments")
 def create_comment(post_id):
+    post_id = checked_id(post_id, "post")
     body = text_field(json_body(), "body")
     try:
         comment = db.one(
@@ -217,6 +240,7 @@ def create_comment(post_id):
 
 @app.get("/posts/<int:post_id>/comments")
 def list_comments(post_id):
+    post_id = checked_id(post_id, "post")
     find_post(post_id)
     return jsonify(db.query("SELECT * FROM comments WHERE post_id = ? ORDER BY id", [post_id]))
 
