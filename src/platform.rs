@@ -226,6 +226,36 @@ pub fn listening(pgid: i32) -> Vec<std::net::SocketAddr> {
     found
 }
 
+/// Whether what listens on `port` is known to belong to some process outside group
+/// `pgid` (Linux: from /proc). False when it is the group's, or when it cannot be told.
+#[cfg(target_os = "linux")]
+pub fn listener_is_foreign(pgid: i32, port: u16) -> bool {
+    let ours = listening(pgid).iter().any(|address| address.port() == port);
+    !ours && listening_anywhere(port)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn listener_is_foreign(_pgid: i32, _port: u16) -> bool {
+    false
+}
+
+/// Whether the system's TCP table shows a listening socket on `port`.
+#[cfg(target_os = "linux")]
+fn listening_anywhere(port: u16) -> bool {
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
+        std::fs::read_to_string(table).is_ok_and(|text| {
+            text.lines().skip(1).any(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                fields.get(3) == Some(&"0A")
+                    && fields
+                        .get(1)
+                        .and_then(|local| parse_proc_address(local))
+                        .is_some_and(|address| address.port() == port)
+            })
+        })
+    })
+}
+
 /// `0100007F:1F90` (IPv4) or 32 hex digits (IPv6), each 32-bit word in host order.
 #[cfg(target_os = "linux")]
 fn parse_proc_address(text: &str) -> Option<std::net::SocketAddr> {
@@ -255,6 +285,28 @@ mod tests {
     use super::*;
     use std::os::unix::process::CommandExt;
     use std::process::Command;
+
+    #[test]
+    fn a_listener_is_foreign_only_to_a_group_it_does_not_belong_to() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let own_group = rustix::process::getpgrp().as_raw_nonzero().get();
+        assert!(!listener_is_foreign(own_group, port));
+        let mut other = Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let other_group = other.id() as i32;
+        assert!(listener_is_foreign(other_group, port));
+        drop(listener);
+        assert!(
+            !listener_is_foreign(other_group, port),
+            "nobody listens now"
+        );
+        let _ = other.kill();
+        let _ = other.wait();
+    }
 
     #[test]
     fn reads_proc_addresses() {

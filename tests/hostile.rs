@@ -362,7 +362,7 @@ fn fakes_a_passing_report_with_escape_sequences() {
         outcome
             .human
             .trim_end()
-            .ends_with("1 of 9 checks passed, 8 failed · 1/12 points"),
+            .ends_with("1 of 12 checks passed, 8 failed, 3 skipped · 1/16 points"),
         "{}",
         outcome.human
     );

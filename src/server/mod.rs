@@ -1,6 +1,7 @@
 //! Supervising the learner's server: start it on a free port, notice when it is ready,
 //! keep what it prints (bounded), and stop its whole process tree.
 
+use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
@@ -173,7 +174,11 @@ impl Supervisor {
                 return Err(crate::build::missing_tool(status.code(), &output)
                     .unwrap_or_else(|| exited(&launch.command, status, port, killed_because)));
             }
-            if tokio::net::TcpStream::connect(address).await.is_ok() {
+            // Whoever answers must be this server, not another program that took the
+            // port first (this one then fails to bind and exits, which the loop reports).
+            if tokio::net::TcpStream::connect(address).await.is_ok()
+                && !platform::listener_is_foreign(pgid, port)
+            {
                 return Ok(supervisor);
             }
             if started.elapsed() >= launch.start_timeout {
@@ -266,8 +271,28 @@ fn exited(command: &str, status: ExitStatus, port: u16, killed_because: Option<S
     }
 }
 
-/// A port nobody listens on right now, chosen by the kernel.
+/// A port nobody listens on right now, chosen by the kernel, and never handed out before
+/// by this learn: the runs of a batch (grade, verify) start servers at the same moment,
+/// and the kernel may offer a port again as soon as the probe that found it closes.
 pub(crate) fn free_port() -> std::io::Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-    Ok(listener.local_addr()?.port())
+    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    loop {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let port = listener.local_addr()?.port();
+        if HANDED_OUT.lock().expect("port lock").insert(port) {
+            return Ok(port);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_is_handed_out_once() {
+        let ports: Vec<u16> = (0..300).map(|_| free_port().unwrap()).collect();
+        let distinct: BTreeSet<u16> = ports.iter().copied().collect();
+        assert_eq!(distinct.len(), ports.len());
+    }
 }
