@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use common::{apply, copy_dir, learn, mutants, processes_inside, repo};
+use common::{copy_dir, learn, mutants, processes_inside, repo};
 
 fn ids_of_failed_testcases(xml: &str) -> (usize, Vec<String>) {
     let document = roxmltree::Document::parse(xml).expect("the JUnit report is XML");
@@ -286,10 +286,8 @@ fn a_batch_grades_each_submission_on_its_own() {
         ("d-mutant", "greeting-always-json"),
     ] {
         copy_dir(&solution, &subs.join(folder));
-        apply(
-            &subs.join(folder),
-            mutants.iter().find(|m| m.name == name).unwrap(),
-        );
+        let mutant = mutants.iter().find(|m| m.name == name).unwrap();
+        mutant.apply(&subs.join(folder)).unwrap();
     }
     for (folder, build, run) in [
         (

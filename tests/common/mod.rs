@@ -5,7 +5,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use serde::Deserialize;
 use serde_json::Value;
 
 pub fn repo() -> PathBuf {
@@ -70,62 +69,13 @@ pub fn ids_with_status(report: &Value, status: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MutantsFile {
-    mutant: Vec<Mutant>,
-}
-
-/// A deliberate bug: edits to the reference solution, and the checks it must fail.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Mutant {
-    pub name: String,
-    pub kills: Vec<String>,
-    /// The README sentence the bug breaks.
-    #[serde(default)]
-    pub breaks: Option<String>,
-    /// The database it runs on: `sqlite` (the default) or `postgres`.
-    #[serde(default)]
-    pub db: Option<String>,
-    pub edit: Vec<Edit>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Edit {
-    pub file: String,
-    pub find: String,
-    pub replace: String,
-}
-
-pub fn mutants(exercise: &str, track: &str) -> Vec<Mutant> {
+/// The mutants of an exercise's track (tests/mutants), as `learn verify` reads them.
+pub fn mutants(exercise: &str, track: &str) -> Vec<learn::course::mutant::Mutant> {
     let path = repo()
         .join("tests/mutants")
         .join(exercise)
         .join(format!("{track}.toml"));
-    let file: MutantsFile = toml::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    file.mutant
-}
-
-/// Apply a mutant's edits in `dir`; the original contents to put back.
-pub fn apply(dir: &Path, mutant: &Mutant) -> Vec<(String, String)> {
-    let mut originals: Vec<(String, String)> = Vec::new();
-    for edit in &mutant.edit {
-        let path = dir.join(&edit.file);
-        let text = fs::read_to_string(&path).unwrap();
-        if !originals.iter().any(|(file, _)| *file == edit.file) {
-            originals.push((edit.file.clone(), text.clone()));
-        }
-        let count = text.matches(&edit.find).count();
-        assert_eq!(
-            count, 1,
-            "mutant {}: {:?} must occur exactly once in {}",
-            mutant.name, edit.find, edit.file
-        );
-        fs::write(&path, text.replacen(&edit.find, &edit.replace, 1)).unwrap();
-    }
-    originals
+    learn::course::mutant::load(&path).unwrap()
 }
 
 /// Processes still running with their working folder inside `dir`: what a run left behind.
