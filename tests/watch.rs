@@ -102,12 +102,12 @@ fn saves_rerun_the_checks_and_q_quits_cleanly() {
     let dir = temp.path().join("hello");
     copy_dir(&repo().join("tests/solutions/hello-http/python"), &dir);
     let mut watch = Watch::start(&dir, &temp.path().join("data"));
-    watch.wait_for("All 9 checks passed", Duration::from_secs(180));
+    watch.wait_for("All 12 checks passed", Duration::from_secs(180));
     watch.wait_for("q quit", Duration::from_secs(10));
 
     let app = dir.join("app.py");
     edit(&app, "jsonify(status=\"ok\")", "jsonify(status=\"OK\")");
-    watch.wait_for("8 of 9 checks passed", Duration::from_secs(30));
+    watch.wait_for("11 of 12 checks passed", Duration::from_secs(30));
     watch.wait_for("q quit", Duration::from_secs(10));
     watch.press(b"h");
     watch.wait_for("2 of 2 for", Duration::from_secs(10));
@@ -126,7 +126,7 @@ fn saves_rerun_the_checks_and_q_quits_cleanly() {
         working.replace("jsonify(status=\"OK\")", "jsonify(status=\"ok\")"),
     )
     .unwrap();
-    watch.wait_for("All 9 checks passed", Duration::from_secs(30));
+    watch.wait_for("All 12 checks passed", Duration::from_secs(30));
     watch.wait_for("q quit", Duration::from_secs(10));
 
     watch.press(b"q");
@@ -140,7 +140,7 @@ fn ctrl_c_stops_watching_and_the_server() {
     let dir = temp.path().join("hello");
     copy_dir(&repo().join("tests/solutions/hello-http/node"), &dir);
     let mut watch = Watch::start(&dir, &temp.path().join("data"));
-    watch.wait_for("All 9 checks passed", Duration::from_secs(180));
+    watch.wait_for("All 12 checks passed", Duration::from_secs(180));
     watch.wait_for("q quit", Duration::from_secs(10));
     // A save starts a run; Ctrl-C while it runs stops it all.
     fs::write(dir.join("notes.txt"), "a save").unwrap();
