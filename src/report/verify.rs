@@ -25,6 +25,12 @@ pub fn render(proof: &Proof) -> String {
             .map(|row| row.subject.chars().count())
             .max()
             .unwrap_or(0);
+        // The database column only for an exercise that has one.
+        let database_width = if exercise.rows.iter().any(|row| row.database.is_some()) {
+            "postgres".len()
+        } else {
+            0
+        };
         for row in &exercise.rows {
             let mark = if row.ok { "✓".green() } else { "✗".red() };
             let time = if row.duration_ms > 0 {
@@ -33,7 +39,7 @@ pub fn render(proof: &Proof) -> String {
                 String::new()
             };
             let line = format!(
-                "  {mark} {:<subject_width$}  {:<8}  {:<40} {time}",
+                "  {mark} {:<subject_width$}  {:<database_width$}  {:<40} {time}",
                 row.subject,
                 row.database.as_deref().unwrap_or(""),
                 row.result,
