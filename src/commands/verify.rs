@@ -505,8 +505,8 @@ impl<'a> Plan<'a> {
         // Per track: the checks its mutants were seen to fail; per (track, db): mutants
         // that did what they claim, of how many, and their time.
         let mut killed: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        let mut mutant_rows: BTreeMap<(&str, Option<Db>), (usize, usize, u64)> = BTreeMap::new();
-        let mut part_rows: BTreeMap<(&str, Option<Db>), (usize, usize, u64)> = BTreeMap::new();
+        let mut mutant_rows = Tally::new();
+        let mut part_rows = Tally::new();
         for (number, result) in results {
             let run = &runs[number];
             let report = match result {
@@ -622,24 +622,12 @@ impl<'a> Plan<'a> {
                 duration_ms: report.duration_ms,
             });
         }
-        for ((track, db), (good, all, ms)) in &mutant_rows {
-            rows.push(ProofRow {
-                subject: format!("{track} mutants"),
-                database: db.map(|db| db_name(db).to_string()),
-                result: format!("{good} of {all} fail the checks they name"),
-                ok: good == all,
-                duration_ms: *ms,
-            });
-        }
-        for ((track, db), (good, all, ms)) in &part_rows {
-            rows.push(ProofRow {
-                subject: format!("{track} solution in parts"),
-                database: db.map(|db| db_name(db).to_string()),
-                result: format!("passes {good} of {all} mutants' check sets"),
-                ok: good == all,
-                duration_ms: *ms,
-            });
-        }
+        rows.extend(tally_rows(&mutant_rows, "mutants", |good, all| {
+            format!("{good} of {all} fail the checks they name")
+        }));
+        rows.extend(tally_rows(&part_rows, "solution in parts", |good, all| {
+            format!("passes {good} of {all} mutants' check sets")
+        }));
         for track in self.mutants.keys() {
             let seen = killed.get(track.as_str());
             let unkilled: Vec<String> = self
@@ -698,6 +686,23 @@ impl<'a> Plan<'a> {
             duration_ms,
         }
     }
+}
+
+/// Runs that each held or not, counted per track and database: (held, all, time).
+type Tally<'a> = BTreeMap<(&'a str, Option<Db>), (usize, usize, u64)>;
+
+/// One table row per track and database of a tally.
+fn tally_rows(tally: &Tally, kind: &str, result: fn(usize, usize) -> String) -> Vec<ProofRow> {
+    tally
+        .iter()
+        .map(|((track, db), (good, all, ms))| ProofRow {
+            subject: format!("{track} {kind}"),
+            database: db.map(|db| db_name(db).to_string()),
+            result: result(*good, *all),
+            ok: good == all,
+            duration_ms: *ms,
+        })
+        .collect()
 }
 
 /// Write files read from a folder into `dir`.
