@@ -13,6 +13,7 @@ use tokio::process::Command;
 use crate::log_buffer::{self, LogBuffer};
 use crate::platform;
 use crate::result::{BuildRecord, Problem};
+use crate::sandbox::Environment;
 use crate::workspace::Workspace;
 
 const STAMP_FILE: &str = "build.json";
@@ -28,7 +29,11 @@ struct Stamp {
 
 /// Run the workspace's build command unless its inputs are unchanged since the last
 /// successful build.
-pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildRecord, Problem> {
+pub async fn build(
+    workspace: &Workspace,
+    timeout: Duration,
+    environment: Environment,
+) -> Result<BuildRecord, Problem> {
     let command = workspace.config.build.trim().to_string();
     let mut record = BuildRecord {
         command: command.clone(),
@@ -48,7 +53,7 @@ pub async fn build(workspace: &Workspace, timeout: Duration) -> Result<BuildReco
         return Ok(record);
     }
     let started = Instant::now();
-    let result = run_to_end(&workspace.root, &command, timeout).await;
+    let result = run_to_end(&workspace.root, &command, timeout, environment).await;
     record.duration_ms = started.elapsed().as_millis() as u64;
     let succeeded = matches!(result, Ok((Some(0), _)));
     // A failed stamp write only costs a rebuild next time; the build result stands.
@@ -131,8 +136,10 @@ async fn run_to_end(
     dir: &Path,
     command_line: &str,
     timeout: Duration,
+    environment: Environment,
 ) -> Result<(Option<i32>, Vec<String>), Vec<String>> {
     let mut command = Command::new("sh");
+    environment.apply(&mut command);
     command
         .arg("-c")
         .arg(format!("exec 2>&1\n{command_line}"))

@@ -13,6 +13,7 @@ mod platform;
 mod progress;
 mod report;
 mod result;
+mod sandbox;
 mod server;
 mod services;
 mod suggest;

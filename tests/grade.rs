@@ -530,3 +530,46 @@ fn the_timeout_bounds_a_grade_whose_server_hangs() {
     );
     assert_eq!(processes_inside(temp.path()), Vec::<String>::new());
 }
+
+/// A secret in the grader's environment (a CI token) never reaches the build or the
+/// server of a submission; what the toolchain needs (PATH, HOME, pip's cache) does.
+#[test]
+fn the_graders_environment_does_not_reach_the_submission() {
+    let temp = tempfile::tempdir().unwrap();
+    let sub = temp.path().join("submission");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(
+        sub.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\nbuild = \"env > build-env.txt\"\nrun = \"python3 server.py\"\n",
+    )
+    .unwrap();
+    fs::write(
+        sub.join("server.py"),
+        r#"import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+print("canary:", os.environ.get("LEARN_CANARY", "none"), "pip:", os.environ.get("PIP_CACHE_DIR", "none"), flush=True)
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), BaseHTTPRequestHandler).serve_forever()
+"#,
+    )
+    .unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--format", "json"])
+        .arg(&sub)
+        .env("LEARN_CANARY", "s3cret-token-42")
+        .env("GITHUB_TOKEN", "s3cret-token-42")
+        .env("PIP_CACHE_DIR", temp.path().join("pip-cache"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(!report.contains("s3cret-token-42"), "{report}");
+    let pip_cache = temp.path().join("pip-cache").display().to_string();
+    assert!(
+        report.contains(&format!("canary: none pip: {pip_cache}")),
+        "{report}"
+    );
+    let build_env = fs::read_to_string(sub.join("build-env.txt")).unwrap();
+    assert!(!build_env.contains("s3cret-token-42"), "{build_env}");
+    assert!(build_env.lines().any(|line| line.starts_with("PATH=")));
+    assert!(build_env.contains(&format!("PIP_CACHE_DIR={pip_cache}")));
+}

@@ -20,6 +20,7 @@ use crate::report;
 use crate::result::{
     BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
 };
+use crate::sandbox::Environment;
 use crate::server::{Launch, Limits, Supervisor};
 use crate::services::{self, Services};
 use crate::toolchain;
@@ -56,6 +57,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         limits: None,
         database: database_choice(exercise, &args.database)?,
         quiet: false,
+        environment: Environment::Inherited,
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
@@ -91,6 +93,8 @@ pub(super) struct Settings {
     pub database: services::Choice,
     /// No spinners, also on a terminal: several runs share it (a batch).
     pub quiet: bool,
+    /// What the build and the server see of learn's environment.
+    pub environment: Environment,
 }
 
 /// The database `--db`/`--database-url` ask for, for an exercise that has one; an
@@ -226,7 +230,12 @@ pub(super) async fn pipeline(
         settings.quiet,
     );
     let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
-    let built = build::build(workspace, options.bounded(build_timeout)).await;
+    let built = build::build(
+        workspace,
+        options.bounded(build_timeout),
+        settings.environment,
+    )
+    .await;
     building.finish_and_clear();
     match built {
         Ok(record) => report.build = record,
@@ -298,6 +307,7 @@ pub(super) async fn start_server(
         env,
         start_timeout: options.bounded(start_timeout),
         limits: settings.limits,
+        environment: settings.environment,
     };
     let server = Supervisor::start(launch, Arc::clone(log)).await?;
     Ok((server, services))

@@ -93,9 +93,16 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         limits: None,
         database: services::Choice::Sqlite,
         quiet: false,
+        environment: crate::sandbox::Environment::Inherited,
     };
     let started = runtime.block_on(async {
-        if let Err(problem) = build::build(&workspace, exercise.timeouts.build).await {
+        if let Err(problem) = build::build(
+            &workspace,
+            exercise.timeouts.build,
+            crate::sandbox::Environment::Inherited,
+        )
+        .await
+        {
             return Err((problem, Vec::new()));
         }
         let log = Log::default();

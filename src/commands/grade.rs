@@ -16,6 +16,7 @@ use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
 use crate::result::{CheckStatus, Outcome, RunReport, Summary};
+use crate::sandbox::Environment;
 use crate::server::Limits;
 use crate::workspace::{CONFIG_FILE, Workspace};
 
@@ -187,6 +188,8 @@ fn grade_one(
         limits: Some(Limits::GRADING),
         database: database.clone(),
         quiet,
+        // Strangers' code never sees the grader's environment (its CI secrets).
+        environment: Environment::Clean,
     };
     let report = match run(&workspace, exercise, &selected, &options, &settings) {
         Ok(Some(report)) => report,

@@ -731,7 +731,7 @@ fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Option<Result<(), Stri
     };
     runtime.block_on(async {
         tokio::select! {
-            built = build::build(&workspace, timeouts.build) => {
+            built = build::build(&workspace, timeouts.build, crate::sandbox::Environment::Inherited) => {
                 Some(built.map(|_| ()).map_err(|problem| explain(&problem, &[])))
             }
             _ = super::check::interrupted() => None,
@@ -773,6 +773,7 @@ fn execute(
         limits: None,
         database,
         quiet: true,
+        environment: crate::sandbox::Environment::Inherited,
     };
     let options = Options::for_run(&exercise.timeouts, seed);
     match super::check::run(&workspace, exercise, &selected, &options, &settings) {

@@ -84,6 +84,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             limits: None,
             database: crate::services::Choice::Sqlite,
             quiet: false,
+            environment: crate::sandbox::Environment::Inherited,
         };
         loop {
             let options = Options::for_run(&exercise.timeouts, rand::random());

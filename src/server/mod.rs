@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use crate::log_buffer::{self, Log};
 use crate::platform::{self, GroupGuard, Kill};
 use crate::result::Problem;
+use crate::sandbox::Environment;
 
 /// How often readiness is polled: a refused connect costs microseconds on loopback.
 const READY_POLL: Duration = Duration::from_millis(2);
@@ -67,6 +68,8 @@ pub struct Launch {
     pub start_timeout: Duration,
     /// Resource limits for the server's tree (grade mode), or none.
     pub limits: Option<Limits>,
+    /// What the server sees of learn's own environment.
+    pub environment: Environment,
 }
 
 pub struct Supervisor {
@@ -111,6 +114,7 @@ impl Supervisor {
             None => launch.command.to_string(),
         };
         let mut command = Command::new("sh");
+        launch.environment.apply(&mut command);
         command
             .arg("-c")
             .arg(script)
