@@ -376,3 +376,75 @@ fn cannot_find_the_checks_on_disk_or_in_its_environment() {
     assert!(log.contains("checks found: 0 []"), "{log}");
     within(&outcome, 10);
 }
+
+/// What the server says reaches every report inert: no raw control character in the
+/// text reports, and a `junit.xml` that stays valid XML despite U+FFFF.
+#[test]
+fn breaks_the_reports_with_text_they_must_not_carry_raw() {
+    let temp = tempfile::tempdir().unwrap();
+    let fixture = "breaks_the_reports.py";
+    let dir = hello_workspace(
+        temp.path(),
+        "python",
+        &format!("python3 {fixture}"),
+        Some(fixture),
+    );
+    let junit = temp.path().join("junit.xml");
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--start-timeout", "3"])
+        .args(["--format", "junit", "--output"])
+        .arg(&junit)
+        .args(["--format", "human", "--format", "tap"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let xml = fs::read_to_string(&junit).unwrap();
+    let document = roxmltree::Document::parse(&xml)
+        .unwrap_or_else(|error| panic!("junit.xml is not XML ({error}):\n{xml}"));
+    let health = document
+        .descendants()
+        .find(|node| node.attribute("name") == Some("health"))
+        .expect("a test case for health");
+    assert!(health.children().any(|child| child.has_tag_name("failure")));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for (report, name) in [(&xml, "junit.xml"), (&text, "the human and TAP reports")] {
+        let raw: Vec<char> = report
+            .chars()
+            .filter(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || *c == '\u{ffff}')
+            .collect();
+        assert!(raw.is_empty(), "{name} carries {raw:?} raw:\n{report}");
+    }
+    assert!(
+        text.contains(r"ok\u{7f}\u{85}\u{ffff}\u001b]0;pwned"),
+        "the text is shown, escaped:\n{text}"
+    );
+    assert!(text.contains("            ::error title=forged::Points 16/16"));
+    assert!(
+        !text.lines().any(|line| line.starts_with("::")),
+        "outside GitHub Actions, nothing is wrapped:\n{text}"
+    );
+
+    // Under GitHub Actions the runner would obey the server's `::error` line (it trims
+    // the indent): the report comes wrapped in stop-commands with a random token.
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--start-timeout", "3"])
+        .arg(&dir)
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let token = lines[0]
+        .strip_prefix("::stop-commands::")
+        .unwrap_or_else(|| panic!("not wrapped:\n{text}"));
+    assert!(token.starts_with("learn-") && token.len() > 12, "{token}");
+    assert_eq!(lines.last().copied(), Some(format!("::{token}::").as_str()));
+    let forged = lines
+        .iter()
+        .position(|line| line.contains("::error title=forged"))
+        .unwrap();
+    assert!(0 < forged && forged < lines.len() - 1);
+    assert_eq!(text.matches(token).count(), 2, "the token is learn's alone");
+    assert_nothing_left(fixture, &dir, temp.path());
+}

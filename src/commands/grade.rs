@@ -60,7 +60,8 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
                     let text = render(*format, &report)?;
                     match args.output.get(index) {
                         Some(path) => write_report(path, &text)?,
-                        None => print!("{text}"),
+                        None if *format == GradeFormat::Github => print!("{text}"),
+                        None => print!("{}", report::github::inert_in_actions(&text)),
                     }
                 }
                 Ok(verdict(&report, args.min_score))

@@ -824,7 +824,7 @@ fn explain(problem: &Problem, server_log: &[String]) -> String {
             "
       │ ",
         );
-        text.push_str(&report::human::neutralise(line));
+        text.push_str(&report::safe::inert(line));
     }
     text
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use colored::Colorize;
 
 use super::diagnosis::diagnose;
-use super::points;
+use super::{points, safe};
 use crate::checks::show_value;
 use crate::result::{
     AssertionResult, CheckResult, CheckStatus, DatabaseRead, Exchange, Outcome, Problem, RunReport,
@@ -206,7 +206,7 @@ fn render_response(out: &mut String, exchange: &Exchange) {
     );
     for (name, value) in &response.headers {
         if !QUIET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            let _ = write!(text, "\n{name}: {}", neutralise(value));
+            let _ = write!(text, "\n{name}: {}", safe::inert(value));
         }
     }
     if !response.body.is_empty() {
@@ -313,7 +313,9 @@ fn start_failure(
 }
 
 /// A labelled block: the label in a fixed column, continuation lines aligned under the value.
+/// A labelled field; its value may hold what the server said, so every line is inert.
 fn field(out: &mut String, label: &str, value: &str) {
+    let value = safe::inert_lines(value);
     let mut lines = value.lines();
     let first = lines.next().unwrap_or("");
     let _ = writeln!(out, "  {:<9} {first}", label.dimmed());
@@ -335,35 +337,9 @@ pub fn server_lines(lines: &[String]) -> String {
     let shown = &lines[lines.len().saturating_sub(SERVER_LINES)..];
     shown
         .iter()
-        .map(|line| format!("│ {}", neutralise(line)))
+        .map(|line| format!("│ {}", safe::inert(line)))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Text from the server, made inert: colour codes (CSI sequences) dropped, any other
-/// control character shown as an escape, never obeyed by the terminal.
-pub fn neutralise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            // Parameters and intermediates, then one final byte in @..~.
-            while chars
-                .next_if(|c| ('\u{20}'..='\u{3f}').contains(c))
-                .is_some()
-            {}
-            if chars.next_if(|c| ('@'..='~').contains(c)).is_some() {
-                continue;
-            }
-            out.push_str("\\u{1b}[");
-        } else if c.is_control() && c != '\t' {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn trimmed_body(body: &str, truncated: bool) -> String {
@@ -377,7 +353,7 @@ fn trimmed_body(body: &str, truncated: bool) -> String {
         .iter()
         .take(BODY_LINES)
         .map(|line| {
-            let line = neutralise(line);
+            let line = safe::inert(line);
             if line.chars().count() > 200 {
                 format!("{}…", line.chars().take(200).collect::<String>())
             } else {
@@ -430,10 +406,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_are_shown_not_obeyed() {
-        assert_eq!(neutralise("\u{1b}[31mred\u{1b}[0m\r"), "red\\r");
-        assert_eq!(neutralise("\u{1b}]0;title\u{7}"), "\\u{1b}]0;title\\u{7}");
-        assert_eq!(neutralise("\u{1b}[\u{1b}c"), "\\u{1b}[\\u{1b}c");
+    fn server_lines_are_marked() {
         assert_eq!(server_lines(&["ok".to_string()]), "│ ok");
     }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::human;
+use super::{human, safe};
 use crate::result::{CheckStatus, RunReport};
 
 pub fn render(report: &RunReport) -> String {
@@ -20,7 +20,9 @@ pub fn render(report: &RunReport) -> String {
             }
             CheckStatus::Failed => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status.set_message(check.failure.clone().unwrap_or_default());
+                status.set_message(safe::inert_lines(
+                    check.failure.as_deref().unwrap_or_default(),
+                ));
                 status.set_description(human::failure(report, check));
                 status
             }
@@ -34,7 +36,7 @@ pub fn render(report: &RunReport) -> String {
         let lines: Vec<String> = report
             .server_log
             .iter()
-            .map(|line| human::neutralise(line))
+            .map(|line| safe::inert(line))
             .collect();
         suite.set_system_out(lines.join("\n"));
     }

@@ -70,7 +70,7 @@ pub fn render(report: &RunReport, toolchain: &[String]) -> String {
         let lines: Vec<String> = report
             .server_log
             .iter()
-            .map(|line| human::neutralise(line))
+            .map(|line| super::safe::inert(line))
             .collect();
         out.push_str(&fenced(&lines.join("\n")));
     }

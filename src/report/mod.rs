@@ -6,6 +6,7 @@ pub mod gradescope;
 pub mod human;
 pub mod junit;
 pub mod markdown;
+pub mod safe;
 pub mod tap;
 pub mod verify;
 

@@ -26,7 +26,7 @@ pub fn render(report: &RunReport) -> String {
                 let _ = writeln!(
                     out,
                     "  ---\n  message: {}",
-                    serde_json::Value::String(message.to_string())
+                    serde_json::Value::String(super::safe::inert_lines(message))
                 );
                 let _ = writeln!(out, "  points: {}\n  ...", check.max_points);
             }
