@@ -17,6 +17,10 @@ use crate::sandbox::Environment;
 use crate::workspace::Workspace;
 
 const STAMP_FILE: &str = "build.json";
+/// A build stamp is a few lines of JSON; anything bigger is not learn's.
+const STAMP_LIMIT: u64 = 64 * 1024;
+/// The most of one build input read into the fingerprint (a lock file is well under).
+const INPUT_LIMIT: u64 = 64 * 1024 * 1024;
 /// Lines of build output shown when a build fails.
 const SHOWN_LINES: usize = 40;
 
@@ -44,9 +48,12 @@ pub async fn build(
         return Ok(record);
     }
     let fingerprint = fingerprint(workspace);
-    let stamp_path = workspace.state_dir().join(STAMP_FILE);
-    let previous: Option<Stamp> = fs::read_to_string(&stamp_path)
-        .ok()
+    // A `.learn` that is a symlink (or a file) is not learn's: no stamp is read from it
+    // or written through it, and the build always runs.
+    let stamp_path = workspace.own_state_dir().map(|dir| dir.join(STAMP_FILE));
+    let previous: Option<Stamp> = stamp_path
+        .as_deref()
+        .and_then(|path| crate::atomic::read_small(path, STAMP_LIMIT))
         .and_then(|text| serde_json::from_str(&text).ok());
     if previous.is_some_and(|stamp| stamp.succeeded && stamp.inputs_sha256 == fingerprint) {
         record.skipped = true;
@@ -57,13 +64,15 @@ pub async fn build(
     record.duration_ms = started.elapsed().as_millis() as u64;
     let succeeded = matches!(result, Ok((Some(0), _)));
     // A failed stamp write only costs a rebuild next time; the build result stands.
-    let _ = crate::atomic::write_json(
-        &stamp_path,
-        &Stamp {
-            inputs_sha256: fingerprint,
-            succeeded,
-        },
-    );
+    if let Some(stamp_path) = &stamp_path {
+        let _ = crate::atomic::write_json(
+            stamp_path,
+            &Stamp {
+                inputs_sha256: fingerprint,
+                succeeded,
+            },
+        );
+    }
     match result {
         Ok((Some(0), _)) => Ok(record),
         Ok((exit_code, output)) => Err(missing_tool(exit_code, &output).unwrap_or(
@@ -118,16 +127,41 @@ pub fn same_build(a: &Workspace, b: &Workspace) -> bool {
 fn fingerprint(workspace: &Workspace) -> String {
     let mut hasher = Sha256::new();
     hasher.update(workspace.config.build.as_bytes());
+    let root = fs::canonicalize(&workspace.root).unwrap_or_else(|_| workspace.root.clone());
     for input in &workspace.config.build_inputs {
         hasher.update(b"\0");
         hasher.update(input.as_bytes());
         hasher.update(b"\0");
-        match fs::read(workspace.root.join(input)) {
-            Ok(contents) => hasher.update(&contents),
-            Err(_) => hasher.update(b"<missing>"),
-        }
+        hash_input(&root, input, &mut hasher);
     }
     format!("{:x}", hasher.finalize())
+}
+
+/// Add one build input to the fingerprint: only a regular file inside the workspace,
+/// opened without blocking (a FIFO never stalls learn) and read in chunks, at most
+/// `INPUT_LIMIT` bytes of it (a bigger file counts by its size and modification time).
+fn hash_input(root: &Path, input: &str, hasher: &mut Sha256) {
+    let Ok(path) = fs::canonicalize(root.join(input)) else {
+        return hasher.update(b"<missing>");
+    };
+    if !path.starts_with(root) {
+        return hasher.update(b"<outside the workspace>");
+    }
+    let Ok((file, size)) = crate::atomic::open_regular(&path) else {
+        return hasher.update(b"<not a regular file>");
+    };
+    if size > INPUT_LIMIT {
+        let modified = file
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        return hasher.update(format!("<{size} bytes, modified {modified}>").as_bytes());
+    }
+    if std::io::copy(&mut std::io::Read::take(file, INPUT_LIMIT), hasher).is_err() {
+        hasher.update(b"<unreadable>");
+    }
 }
 
 /// Run `command` with `sh -c` in its own process group, output merged and kept bounded.

@@ -92,6 +92,17 @@ impl Workspace {
     pub fn state_dir(&self) -> PathBuf {
         self.root.join(STATE_DIR)
     }
+
+    /// The state folder, unless something else than learn made `.learn` (a symlink to
+    /// elsewhere, a file): then `None`, and nothing is read from it or written to it.
+    pub fn own_state_dir(&self) -> Option<PathBuf> {
+        let dir = self.state_dir();
+        match fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.is_dir() => Some(dir),
+            Ok(_) => None,
+            Err(_) => Some(dir),
+        }
+    }
 }
 
 /// Make a new workspace for `exercise` in `dir` from the scaffold of `track`.

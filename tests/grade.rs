@@ -573,3 +573,69 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), BaseHTTPRequestHandler).serve
     assert!(build_env.lines().any(|line| line.starts_with("PATH=")));
     assert!(build_env.contains(&format!("PIP_CACHE_DIR={pip_cache}")));
 }
+
+/// What a submission plants where learn reads or writes (a FIFO as a build input, a
+/// `.learn` that points elsewhere, a report name that is a symlink) neither blocks learn
+/// nor sends its writes outside; a report path that is a folder stops no other report.
+#[test]
+fn planted_files_neither_block_nor_redirect_learn() {
+    let temp = tempfile::tempdir().unwrap();
+    let sub = temp.path().join("submission");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(
+        sub.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\nbuild = \"true\"\n\
+         build_inputs = [\"fifo\", \"../outside.txt\", \"server.py\"]\nrun = \"python3 server.py\"\n",
+    )
+    .unwrap();
+    fs::write(
+        sub.join("server.py"),
+        "import os\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\
+         HTTPServer((\"127.0.0.1\", int(os.environ[\"PORT\"])), BaseHTTPRequestHandler).serve_forever()\n",
+    )
+    .unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(sub.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    fs::write(temp.path().join("outside.txt"), "outside").unwrap();
+    let elsewhere = temp.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, sub.join(".learn")).unwrap();
+    let target = temp.path().join("target.txt");
+    fs::write(&target, "untouched").unwrap();
+    std::os::unix::fs::symlink(&target, sub.join("report.json")).unwrap();
+    fs::create_dir_all(sub.join("junit.xml")).unwrap();
+
+    let output = learn(&temp.path().join("data"))
+        .current_dir(&sub)
+        .args(["grade", "--exercise", "hello-http", "--start-timeout", "5"])
+        .args(["--format", "junit", "--output", "junit.xml"])
+        .args(["--format", "json", "--output", "report.json"])
+        .arg(".")
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("junit.xml: it is a folder; name a file"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&target).unwrap(), "untouched");
+    let written = fs::symlink_metadata(sub.join("report.json")).unwrap();
+    assert!(written.is_file(), "the symlink is replaced by the report");
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(sub.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through .learn"
+    );
+    assert_eq!(
+        fs::read_to_string(temp.path().join("outside.txt")).unwrap(),
+        "outside"
+    );
+}

@@ -56,13 +56,22 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
         let (_, path) = &submissions[0];
         return match grade_one(args, exercise, &checks, seed, path, database, false) {
             Graded::Report(report) => {
+                // Each format on its own: one that cannot be written stops no other.
+                let mut unwritten = Vec::new();
                 for (index, format) in args.format.iter().enumerate() {
                     let text = render(*format, &report)?;
                     match args.output.get(index) {
-                        Some(path) => write_report(path, &text)?,
+                        Some(path) => {
+                            if let Err(error) = write_report(path, &text) {
+                                unwritten.push(format!("{error:#}"));
+                            }
+                        }
                         None if *format == GradeFormat::Github => print!("{text}"),
                         None => print!("{}", report::github::inert_in_actions(&text)),
                     }
+                }
+                if !unwritten.is_empty() {
+                    bail!(unwritten.join("\n"));
                 }
                 Ok(verdict(&report, args.min_score))
             }
@@ -388,7 +397,14 @@ fn write_report(path: &Path, text: &str) -> Result<()> {
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    fs::write(path, text).with_context(|| format!("cannot write the report {}", path.display()))
+    if path.is_dir() {
+        bail!(
+            "cannot write the report {}: it is a folder; name a file",
+            path.display()
+        );
+    }
+    crate::atomic::write_text(path, text)
+        .with_context(|| format!("cannot write the report {}", path.display()))
 }
 
 /// GitHub shows `$GITHUB_STEP_SUMMARY` on the run's page; append, as other steps may write too.
