@@ -41,6 +41,8 @@ pub enum Outcome {
     Failed,
     BuildFailed,
     ServerFailed,
+    /// The submission's learn.toml cannot be used (grade mode): nothing was built or run.
+    ConfigError,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -83,6 +85,8 @@ pub enum Problem {
     },
     /// The database the server needs could not be made (the server was not started).
     DatabaseFailed { error: String },
+    /// The submission's learn.toml cannot be used: what is wrong with it.
+    Config { message: String },
     /// The server kept running but never accepted a connection on 127.0.0.1:`port`.
     ServerNotListening {
         command: String,
@@ -206,6 +210,30 @@ pub struct CaptureRecord {
     pub value: Value,
 }
 
+impl RunReport {
+    /// A report of a run about to start: no checks, no outcome yet (`Failed` until one
+    /// is known).
+    pub fn start(exercise: (&str, &str), track: &str, run_command: &str, seed: u64) -> RunReport {
+        RunReport {
+            schema_version: SCHEMA_VERSION,
+            learn_version: env!("CARGO_PKG_VERSION"),
+            exercise: exercise.0.to_string(),
+            exercise_title: exercise.1.to_string(),
+            track: track.to_string(),
+            run_command: run_command.to_string(),
+            seed,
+            outcome: Outcome::Failed,
+            summary: Summary::default(),
+            build: BuildRecord::default(),
+            warnings: Vec::new(),
+            problem: None,
+            checks: Vec::new(),
+            server_log: Vec::new(),
+            duration_ms: 0,
+        }
+    }
+}
+
 impl Outcome {
     /// The process exit code this outcome stands for (see the README).
     pub fn exit_code(self) -> u8 {
@@ -214,6 +242,7 @@ impl Outcome {
             Outcome::Failed => 1,
             Outcome::BuildFailed => 3,
             Outcome::ServerFailed => 4,
+            Outcome::ConfigError => 2,
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::course::{Exercise, SourceError};
 pub const CONFIG_FILE: &str = "learn.toml";
 /// Where `learn` keeps per-workspace state (the build stamp). Never holds checks.
 pub const STATE_DIR: &str = ".learn";
+/// A learn.toml is a few lines; a bigger one is not read.
+const CONFIG_LIMIT: u64 = 64 * 1024;
 
 #[derive(Debug)]
 pub struct Workspace {
@@ -52,8 +54,19 @@ impl Workspace {
 
     pub fn open(root: &Path) -> Result<Workspace> {
         let path = root.join(CONFIG_FILE);
-        let source =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        if fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link; learn reads only a plain learn.toml file",
+                path.display()
+            );
+        }
+        let source = crate::atomic::read_small(&path, CONFIG_LIMIT).with_context(|| {
+            format!(
+                "cannot read {}: it must be a plain file of at most {} KiB",
+                path.display(),
+                CONFIG_LIMIT / 1024
+            )
+        })?;
         let config: Config = toml::from_str(&source).map_err(|error| {
             SourceError::from_toml(&path.display().to_string(), &source, &error)
         })?;

@@ -639,3 +639,64 @@ fn planted_files_neither_block_nor_redirect_learn() {
         "outside"
     );
 }
+
+/// A submission whose learn.toml cannot be used (a symlink to a system file, a `run` of
+/// white space) still gets every report asked for, at zero points, with exit code 2;
+/// what the symlink points at is never read.
+#[test]
+fn an_unusable_learn_toml_still_gets_every_report() {
+    let temp = tempfile::tempdir().unwrap();
+    let secret = temp.path().join("secret.toml");
+    fs::write(
+        &secret,
+        "exercise = \"hello-http\"\ntrack = \"node\"\nrun = \"echo s3cret-line\"\n",
+    )
+    .unwrap();
+    for (name, plant) in [("symlink", true), ("blank-run", false)] {
+        let sub = temp.path().join(name);
+        fs::create_dir_all(&sub).unwrap();
+        if plant {
+            std::os::unix::fs::symlink(&secret, sub.join("learn.toml")).unwrap();
+        } else {
+            fs::write(
+                sub.join("learn.toml"),
+                "exercise = \"hello-http\"\ntrack = \"node\"\nrun = \"   \"\n",
+            )
+            .unwrap();
+        }
+        let out = temp.path().join(format!("{name}-out"));
+        let output = learn(&temp.path().join("data"))
+            .args(["grade", "--exercise", "hello-http"])
+            .args(["--format", "json", "--output"])
+            .arg(out.join("report.json"))
+            .args(["--format", "junit", "--output"])
+            .arg(out.join("junit.xml"))
+            .args(["--format", "human"])
+            .arg(&sub)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stdout}{stderr}");
+        assert!(!stdout.contains("s3cret-line") && !stderr.contains("s3cret-line"));
+        assert!(
+            stdout.contains("The submission cannot be graded: its learn.toml cannot be used."),
+            "{stdout}"
+        );
+        let report: Value =
+            serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+        assert_eq!(report["outcome"], "config_error");
+        assert_eq!(report["summary"]["points"], 0.0);
+        assert_eq!(report["checks"].as_array().unwrap().len(), 12);
+        let message = report["problem"]["message"].as_str().unwrap();
+        let expected = if plant {
+            "is a symbolic link"
+        } else {
+            "`run` is empty"
+        };
+        assert!(message.contains(expected), "{name}: {message}");
+        let (cases, failed) =
+            ids_of_failed_testcases(&fs::read_to_string(out.join("junit.xml")).unwrap());
+        assert_eq!((cases, failed.len()), (12, 12));
+    }
+}

@@ -697,7 +697,7 @@ fn describe(problem: &crate::result::Problem) -> String {
         }
         Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
         Problem::BuildFailed { .. } => "its build failed".to_string(),
-        Problem::DatabaseFailed { error } => error.clone(),
+        Problem::DatabaseFailed { error } | Problem::Config { message: error } => error.clone(),
     }
 }
 

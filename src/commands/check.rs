@@ -17,9 +17,7 @@ use crate::log_buffer::Log;
 use crate::platform;
 use crate::progress::{self, Progress, WorkspaceState};
 use crate::report;
-use crate::result::{
-    BuildRecord, CheckResult, Outcome, Problem, RunReport, SCHEMA_VERSION, Summary,
-};
+use crate::result::{CheckResult, Outcome, Problem, RunReport, Summary};
 use crate::sandbox::Environment;
 use crate::server::{Launch, Limits, Supervisor};
 use crate::services::{self, Services};
@@ -208,23 +206,12 @@ pub(super) async fn pipeline(
     settings: &Settings,
 ) -> RunReport {
     let started = Instant::now();
-    let mut report = RunReport {
-        schema_version: SCHEMA_VERSION,
-        learn_version: env!("CARGO_PKG_VERSION"),
-        exercise: exercise.id.clone(),
-        exercise_title: exercise.title.clone(),
-        track: workspace.config.track.clone(),
-        run_command: workspace.config.run.clone(),
-        seed: options.seed,
-        outcome: Outcome::Failed,
-        summary: Summary::default(),
-        build: BuildRecord::default(),
-        warnings: Vec::new(),
-        problem: None,
-        checks: Vec::new(),
-        server_log: Vec::new(),
-        duration_ms: 0,
-    };
+    let mut report = RunReport::start(
+        (&exercise.id, &exercise.title),
+        &workspace.config.track,
+        &workspace.config.run,
+        options.seed,
+    );
     let building = spinner(
         &format!("building ({})", workspace.config.build),
         settings.quiet,

@@ -15,7 +15,7 @@ use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
-use crate::result::{CheckStatus, Outcome, RunReport, Summary};
+use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
 use crate::sandbox::Environment;
 use crate::server::Limits;
 use crate::workspace::{CONFIG_FILE, Workspace};
@@ -179,11 +179,27 @@ fn grade_one(
     database: &crate::services::Choice,
     quiet: bool,
 ) -> Graded {
+    let selected: Vec<&Check> = checks.iter().collect();
     let (workspace, warnings) = match submission(path, exercise, args.track.as_deref()) {
         Ok(found) => found,
-        Err(error) => return Graded::Error(format!("{error:#}")),
+        // A submission that cannot even be read still gets every report, at zero.
+        Err(error) => {
+            let mut report = RunReport::start(
+                (&exercise.id, &exercise.title),
+                args.track.as_deref().unwrap_or(""),
+                "",
+                seed,
+            );
+            let problem = Problem::Config {
+                message: format!("{error:#}"),
+            };
+            report.checks = checks::not_run(&selected, &report::problem_in_brief(&problem));
+            report.summary = Summary::of(&report.checks);
+            report.outcome = Outcome::ConfigError;
+            report.problem = Some(problem);
+            return Graded::Report(Box::new(report));
+        }
     };
-    let selected: Vec<&Check> = checks.iter().collect();
     let timeouts = &exercise.timeouts;
     let seconds = |flag: Option<u64>, default: Duration| flag.map_or(default, Duration::from_secs);
     let options = Options {

@@ -796,6 +796,7 @@ fn outcome_words(outcome: Outcome) -> &'static str {
         Outcome::Failed => "fails",
         Outcome::BuildFailed => "does not build",
         Outcome::ServerFailed => "does not start",
+        Outcome::ConfigError => "has an unusable learn.toml",
     }
 }
 
@@ -816,7 +817,9 @@ fn explain(problem: &Problem, server_log: &[String]) -> String {
     let lines: &[String] = match problem {
         Problem::BuildFailed { output, .. } => output,
         Problem::ServerExited { .. } | Problem::ServerNotListening { .. } => server_log,
-        Problem::MissingTool { .. } | Problem::DatabaseFailed { .. } => &[],
+        Problem::MissingTool { .. } | Problem::DatabaseFailed { .. } | Problem::Config { .. } => {
+            &[]
+        }
     };
     let mut text = report::problem_in_brief(problem);
     for line in &lines[lines.len().saturating_sub(EXPLAIN_LINES)..] {

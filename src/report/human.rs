@@ -269,6 +269,14 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
             );
             start_failure(out, report, problem, command, *port);
         }
+        Problem::Config { message } => {
+            let _ = writeln!(
+                out,
+                "{} The submission cannot be graded: its learn.toml cannot be used.",
+                "✗".red()
+            );
+            let _ = writeln!(out, "  {}", safe::inert_lines(message));
+        }
         Problem::DatabaseFailed { error } => {
             let _ = writeln!(
                 out,

@@ -29,6 +29,7 @@ pub fn points(value: f64) -> String {
 pub fn problem_in_brief(problem: &Problem) -> String {
     match problem {
         Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
+        Problem::Config { .. } => "the submission's learn.toml cannot be used".to_string(),
         Problem::BuildFailed {
             timed_out: true, ..
         } => "the build ran out of time".to_string(),
