@@ -196,14 +196,18 @@ async fn run_to_end(
     drop(guard);
     let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;
     let lines = log.lock().expect("log lock").tail(SHOWN_LINES);
-    match waited {
+    let ended = match waited {
         Ok(Ok(status)) => Ok((status.code(), lines)),
         Ok(Err(error)) => Ok((None, vec![format!("could not wait for the build: {error}")])),
         Err(_) => {
             let _ = child.kill().await;
             Err(lines)
         }
-    }
+    };
+    // What the build left running in sessions of its own (a daemon it started, passed
+    // or failed) goes now, not with the server.
+    platform::kill_orphans();
+    ended
 }
 
 /// Exit code of a shell whose command was not found.

@@ -85,32 +85,63 @@ pub fn become_subreaper() -> bool {
     false
 }
 
-/// Kill and reap every child of `learn` that no live `GroupGuard` owns: the daemons
-/// and other escapees of stopped servers, handed to `learn` as their subreaper.
+/// Kill and reap every child of `learn` that no live `GroupGuard` owns, and everything
+/// they started: the daemons and other escapees of stopped servers and finished
+/// builds, handed to `learn` as their subreaper.
 #[cfg(target_os = "linux")]
 pub fn kill_orphans() {
     use rustix::process::{WaitOptions, waitpid};
+    use std::collections::HashSet;
     let me = rustix::process::getpid().as_raw_nonzero().get();
     // Held throughout, so no group is started (and so unowned) while we look.
     let owned = GROUPS.lock().expect("groups lock");
-    // An escapee may fork again as it dies; a few rounds catch the stragglers.
-    for _ in 0..10 {
-        let orphans: Vec<i32> = processes()
-            .into_iter()
+    let deadline = std::time::Instant::now() + ORPHAN_SWEEP_LIMIT;
+    // Until none is left: a process may fork again as it dies (a "hopper"), and its
+    // child comes to learn in turn.
+    loop {
+        let all = processes();
+        let orphans: Vec<&Process> = all
+            .iter()
             .filter(|process| process.parent == me && !owned.contains(&process.group))
-            .map(|process| process.pid)
             .collect();
         if orphans.is_empty() {
             return;
         }
-        for pid in orphans {
-            if let Some(pid) = Pid::from_raw(pid) {
+        // Every descendant of an orphan goes in the same round, so a chain of any
+        // depth dies at once instead of one link per round.
+        let mut doomed: HashSet<i32> = orphans.iter().map(|process| process.pid).collect();
+        loop {
+            let before = doomed.len();
+            for process in &all {
+                if doomed.contains(&process.parent) && !owned.contains(&process.group) {
+                    doomed.insert(process.pid);
+                }
+            }
+            if doomed.len() == before {
+                break;
+            }
+        }
+        for pid in &doomed {
+            if let Some(pid) = Pid::from_raw(*pid) {
                 let _ = rustix::process::kill_process(pid, Signal::KILL);
+            }
+        }
+        // Only learn's own children can be reaped; their children come back as
+        // orphans (or zombies of learn's) in the next round.
+        for orphan in orphans {
+            if let Some(pid) = Pid::from_raw(orphan.pid) {
                 let _ = waitpid(Some(pid), WaitOptions::empty());
             }
         }
+        if std::time::Instant::now() >= deadline {
+            return;
+        }
     }
 }
+
+/// How long `kill_orphans` keeps sweeping a tree that keeps forking.
+#[cfg(target_os = "linux")]
+const ORPHAN_SWEEP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(not(target_os = "linux"))]
 pub fn kill_orphans() {}
@@ -144,6 +175,8 @@ struct Process {
     pid: i32,
     parent: i32,
     group: i32,
+    /// Dead, waiting to be reaped by its parent.
+    zombie: bool,
 }
 
 #[cfg(target_os = "linux")]
@@ -158,13 +191,11 @@ fn processes() -> Vec<Process> {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // After the parenthesised command name: state ppid pgrp ...
             let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-            if *fields.first()? == "Z" {
-                return None;
-            }
             Some(Process {
                 pid,
                 parent: fields.get(1)?.parse().ok()?,
                 group: fields.get(2)?.parse().ok()?,
+                zombie: *fields.first()? == "Z",
             })
         })
         .collect()
@@ -175,7 +206,7 @@ fn processes() -> Vec<Process> {
 fn group_members(pgid: i32) -> Vec<i32> {
     processes()
         .into_iter()
-        .filter(|process| process.group == pgid)
+        .filter(|process| process.group == pgid && !process.zombie)
         .map(|process| process.pid)
         .collect()
 }

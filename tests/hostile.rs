@@ -448,3 +448,45 @@ fn breaks_the_reports_with_text_they_must_not_carry_raw() {
     assert_eq!(text.matches(token).count(), 2, "the token is learn's alone");
     assert_nothing_left(fixture, &dir, temp.path());
 }
+
+/// Escapees in sessions of their own, beyond what a group kill reaches: a chain deeper
+/// than any fixed number of sweeps, and a hopper that forks and exits in a loop. None
+/// outlives learn.
+#[test]
+fn a_deep_chain_of_escapees_is_gone_with_the_server() {
+    let outcome = run("deep_chain.py", true);
+    assert_eq!(outcome.code, 1);
+    within(&outcome, 15);
+}
+
+#[test]
+fn a_pid_hopper_is_gone_with_the_server() {
+    let outcome = run("hopper.py", true);
+    assert_eq!(outcome.code, 1);
+    within(&outcome, 15);
+}
+
+/// A daemon that a failing build leaves behind is killed with the build, before any
+/// report is written (it could otherwise rewrite them after learn exits).
+#[test]
+fn a_daemon_from_a_failed_build_is_gone_with_the_build() {
+    let temp = tempfile::tempdir().unwrap();
+    let fixture = "build_leaves_a_daemon.py";
+    let dir = hello_workspace(temp.path(), "python", "python3 -c pass", Some(fixture));
+    fs::write(
+        dir.join("learn.toml"),
+        format!(
+            "exercise = \"hello-http\"\ntrack = \"python\"\nbuild = \"python3 {fixture}; exit 1\"\nrun = \"python3 -c pass\"\n"
+        ),
+    )
+    .unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let pids = fs::read_to_string(dir.join("pids")).unwrap();
+    assert_eq!(pids.lines().count(), 1, "the daemon started");
+    assert_nothing_left(fixture, &dir, temp.path());
+}

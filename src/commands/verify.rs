@@ -38,6 +38,8 @@ const UNPROVEN: u8 = 1;
 pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
     let started = Instant::now();
     super::check::watch_for_interrupts()?;
+    // The builds' and servers' escapees become learn's to find and kill (Linux).
+    crate::platform::become_subreaper();
     let root = course
         .folder
         .as_deref()
