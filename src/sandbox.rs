@@ -74,6 +74,51 @@ fn allowed(
     })
 }
 
+/// Resource limits for an untrusted process tree: a server's or a build's (grade mode).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub address_space_mib: u64,
+    pub cpu_seconds: u64,
+    pub file_size_mib: u64,
+    pub open_files: u64,
+    /// Processes in the server's group; enforced by watching, as root ignores RLIMIT_NPROC.
+    pub processes: usize,
+}
+
+impl Limits {
+    pub const GRADING: Limits = Limits {
+        address_space_mib: 2048,
+        cpu_seconds: 120,
+        file_size_mib: 64,
+        open_files: 1024,
+        processes: 64,
+    };
+
+    /// For a build: generous enough for `pip install` and `npm ci`, bounded all the same.
+    pub const BUILDING: Limits = Limits {
+        address_space_mib: 4096,
+        cpu_seconds: 600,
+        file_size_mib: 512,
+        open_files: 4096,
+        processes: 256,
+    };
+
+    /// Shell lines that set the limits before the run command starts, so nothing the
+    /// server starts escapes them (POSIX `ulimit`; sizes in KiB and 512-byte blocks).
+    /// A limit the machine's hard limit forbids raising is left as the machine has it.
+    pub fn shell_prefix(&self) -> String {
+        [
+            format!("ulimit -v {}", self.address_space_mib * 1024),
+            format!("ulimit -t {}", self.cpu_seconds),
+            format!("ulimit -f {}", self.file_size_mib * 2048),
+            format!("ulimit -n {}", self.open_files),
+        ]
+        .iter()
+        .map(|line| format!("{line} 2>/dev/null\n"))
+        .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -700,3 +700,29 @@ fn an_unusable_learn_toml_still_gets_every_report() {
         assert_eq!((cases, failed.len()), (12, 12));
     }
 }
+
+/// In grade mode the build runs under limits of its own (generous for pip and npm):
+/// the shell that runs it reports them.
+#[test]
+fn the_build_runs_under_limits() {
+    let temp = tempfile::tempdir().unwrap();
+    let sub = temp.path().join("submission");
+    fs::create_dir_all(&sub).unwrap();
+    fs::write(
+        sub.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\n\
+         build = \"echo $(ulimit -t) $(ulimit -f) $(ulimit -v) $(ulimit -n) > limits.txt\"\n\
+         run = \"python3 -c pass\"\n",
+    )
+    .unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--format", "json"])
+        .arg(&sub)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "the server does not listen");
+    let limits = fs::read_to_string(sub.join("limits.txt")).unwrap();
+    // 600 s of CPU, 512 MiB files (in 512-byte blocks), 4 GiB of address space (KiB),
+    // 4096 open files.
+    assert_eq!(limits.trim(), "600 1048576 4194304 4096");
+}

@@ -18,8 +18,8 @@ use crate::platform;
 use crate::progress::{self, Progress, WorkspaceState};
 use crate::report;
 use crate::result::{CheckResult, Outcome, Problem, RunReport, Summary};
-use crate::sandbox::Environment;
-use crate::server::{Launch, Limits, Supervisor};
+use crate::sandbox::{Environment, Limits};
+use crate::server::{Launch, Supervisor};
 use crate::services::{self, Services};
 use crate::toolchain;
 use crate::workspace::Workspace;
@@ -53,6 +53,7 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         build_timeout: None,
         start_timeout,
         limits: None,
+        build_limits: None,
         database: database_choice(exercise, &args.database)?,
         quiet: false,
         environment: Environment::Inherited,
@@ -87,6 +88,8 @@ pub(super) struct Settings {
     pub start_timeout: Option<Duration>,
     /// Resource limits for the server's tree (grade mode).
     pub limits: Option<Limits>,
+    /// Resource limits for the build's tree (grade mode).
+    pub build_limits: Option<Limits>,
     /// The database an exercise with one gets.
     pub database: services::Choice,
     /// No spinners, also on a terminal: several runs share it (a batch).
@@ -221,6 +224,7 @@ pub(super) async fn pipeline(
         workspace,
         options.bounded(build_timeout),
         settings.environment,
+        settings.build_limits,
     )
     .await;
     building.finish_and_clear();

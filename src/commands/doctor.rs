@@ -91,6 +91,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         build_timeout: None,
         start_timeout,
         limits: None,
+        build_limits: None,
         database: services::Choice::Sqlite,
         quiet: false,
         environment: crate::sandbox::Environment::Inherited,
@@ -100,6 +101,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
             &workspace,
             exercise.timeouts.build,
             crate::sandbox::Environment::Inherited,
+            None,
         )
         .await
         {

@@ -16,8 +16,7 @@ use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
-use crate::sandbox::Environment;
-use crate::server::Limits;
+use crate::sandbox::{Environment, Limits};
 use crate::workspace::{CONFIG_FILE, Workspace};
 
 /// What grading one submission came to.
@@ -212,6 +211,7 @@ fn grade_one(
         build_timeout: args.build_timeout.map(Duration::from_secs),
         start_timeout: args.start_timeout.map(Duration::from_secs),
         limits: Some(Limits::GRADING),
+        build_limits: Some(Limits::BUILDING),
         database: database.clone(),
         quiet,
         // Strangers' code never sees the grader's environment (its CI secrets).

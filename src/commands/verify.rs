@@ -733,7 +733,7 @@ fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Option<Result<(), Stri
     };
     runtime.block_on(async {
         tokio::select! {
-            built = build::build(&workspace, timeouts.build, crate::sandbox::Environment::Inherited) => {
+            built = build::build(&workspace, timeouts.build, crate::sandbox::Environment::Inherited, None) => {
                 Some(built.map(|_| ()).map_err(|problem| explain(&problem, &[])))
             }
             _ = super::check::interrupted() => None,
@@ -773,6 +773,7 @@ fn execute(
         build_timeout: None,
         start_timeout: None,
         limits: None,
+        build_limits: None,
         database,
         quiet: true,
         environment: crate::sandbox::Environment::Inherited,

@@ -82,6 +82,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             build_timeout: None,
             start_timeout: None,
             limits: None,
+            build_limits: None,
             database: crate::services::Choice::Sqlite,
             quiet: false,
             environment: crate::sandbox::Environment::Inherited,

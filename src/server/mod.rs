@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::log_buffer::{self, Log};
 use crate::platform::{self, GroupGuard, Kill};
 use crate::result::Problem;
-use crate::sandbox::Environment;
+use crate::sandbox::{Environment, Limits};
 
 /// How often readiness is polled: a refused connect costs microseconds on loopback.
 const READY_POLL: Duration = Duration::from_millis(2);
@@ -22,42 +22,6 @@ const READY_POLL: Duration = Duration::from_millis(2);
 const STOP_GRACE: Duration = Duration::from_secs(2);
 /// How often the process count of a limited server is looked at.
 const WATCH_POLL: Duration = Duration::from_millis(20);
-
-/// Limits for an untrusted server's process tree (grade mode).
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub address_space_mib: u64,
-    pub cpu_seconds: u64,
-    pub file_size_mib: u64,
-    pub open_files: u64,
-    /// Processes in the server's group; enforced by watching, as root ignores RLIMIT_NPROC.
-    pub processes: usize,
-}
-
-impl Limits {
-    pub const GRADING: Limits = Limits {
-        address_space_mib: 2048,
-        cpu_seconds: 120,
-        file_size_mib: 64,
-        open_files: 1024,
-        processes: 64,
-    };
-
-    /// Shell lines that set the limits before the run command starts, so nothing the
-    /// server starts escapes them (POSIX `ulimit`; sizes in KiB and 512-byte blocks).
-    /// A limit the machine's hard limit forbids raising is left as the machine has it.
-    fn shell_prefix(&self) -> String {
-        [
-            format!("ulimit -v {}", self.address_space_mib * 1024),
-            format!("ulimit -t {}", self.cpu_seconds),
-            format!("ulimit -f {}", self.file_size_mib * 2048),
-            format!("ulimit -n {}", self.open_files),
-        ]
-        .iter()
-        .map(|line| format!("{line} 2>/dev/null\n"))
-        .collect()
-    }
-}
 
 /// What the server is started with (kept, so a restart starts it the same way).
 #[derive(Clone)]
