@@ -13,7 +13,7 @@ use tokio::process::Command;
 use crate::log_buffer::{self, LogBuffer};
 use crate::platform;
 use crate::result::{BuildRecord, Problem};
-use crate::sandbox::{Environment, Limits};
+use crate::sandbox::Sandbox;
 use crate::workspace::Workspace;
 
 const STAMP_FILE: &str = "build.json";
@@ -36,8 +36,7 @@ struct Stamp {
 pub async fn build(
     workspace: &Workspace,
     timeout: Duration,
-    environment: Environment,
-    limits: Option<Limits>,
+    sandbox: Sandbox,
 ) -> Result<BuildRecord, Problem> {
     let command = workspace.config.build.trim().to_string();
     let mut record = BuildRecord {
@@ -61,7 +60,7 @@ pub async fn build(
         return Ok(record);
     }
     let started = Instant::now();
-    let result = run_to_end(&workspace.root, &command, timeout, environment, limits).await;
+    let result = run_to_end(&workspace.root, &command, timeout, sandbox).await;
     record.duration_ms = started.elapsed().as_millis() as u64;
     let succeeded = matches!(result, Ok((Some(0), _)));
     // A failed stamp write only costs a rebuild next time; the build result stands.
@@ -171,12 +170,12 @@ async fn run_to_end(
     dir: &Path,
     command_line: &str,
     timeout: Duration,
-    environment: Environment,
-    limits: Option<Limits>,
+    sandbox: Sandbox,
 ) -> Result<(Option<i32>, Vec<String>), Vec<String>> {
     let mut command = Command::new("sh");
-    environment.apply(&mut command);
-    let limits = limits
+    sandbox.environment.apply(&mut command);
+    let limits = sandbox
+        .build
         .map(|limits| limits.shell_prefix())
         .unwrap_or_default();
     command

@@ -4,6 +4,31 @@
 
 use tokio::process::Command;
 
+/// How untrusted code runs: what it sees of learn's environment, and the limits of the
+/// build's and the server's process trees.
+#[derive(Clone, Copy, Debug)]
+pub struct Sandbox {
+    pub environment: Environment,
+    pub build: Option<Limits>,
+    pub server: Option<Limits>,
+}
+
+impl Sandbox {
+    /// A learner's own code on the learner's own machine (check, watch, doctor, verify).
+    pub const OFF: Sandbox = Sandbox {
+        environment: Environment::Inherited,
+        build: None,
+        server: None,
+    };
+
+    /// A stranger's code on a grader's machine.
+    pub const GRADING: Sandbox = Sandbox {
+        environment: Environment::Clean,
+        build: Some(Limits::BUILDING),
+        server: Some(Limits::GRADING),
+    };
+}
+
 /// Which of learn's environment variables the build and the server get.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {

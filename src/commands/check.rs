@@ -18,7 +18,7 @@ use crate::platform;
 use crate::progress::{self, Progress, WorkspaceState};
 use crate::report;
 use crate::result::{CheckResult, Outcome, Problem, RunReport, Summary};
-use crate::sandbox::{Environment, Limits};
+use crate::sandbox::Sandbox;
 use crate::server::{Launch, Supervisor};
 use crate::services::{self, Services};
 use crate::toolchain;
@@ -52,11 +52,9 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
     let settings = Settings {
         build_timeout: None,
         start_timeout,
-        limits: None,
-        build_limits: None,
+        sandbox: Sandbox::OFF,
         database: database_choice(exercise, &args.database)?,
         quiet: false,
-        environment: Environment::Inherited,
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
@@ -86,16 +84,12 @@ pub(super) struct Settings {
     pub build_timeout: Option<Duration>,
     /// Overrides the exercise's start timeout.
     pub start_timeout: Option<Duration>,
-    /// Resource limits for the server's tree (grade mode).
-    pub limits: Option<Limits>,
-    /// Resource limits for the build's tree (grade mode).
-    pub build_limits: Option<Limits>,
+    /// The environment and resource limits of the build and the server.
+    pub sandbox: Sandbox,
     /// The database an exercise with one gets.
     pub database: services::Choice,
     /// No spinners, also on a terminal: several runs share it (a batch).
     pub quiet: bool,
-    /// What the build and the server see of learn's environment.
-    pub environment: Environment,
 }
 
 /// The database `--db`/`--database-url` ask for, for an exercise that has one; an
@@ -220,13 +214,7 @@ pub(super) async fn pipeline(
         settings.quiet,
     );
     let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
-    let built = build::build(
-        workspace,
-        options.bounded(build_timeout),
-        settings.environment,
-        settings.build_limits,
-    )
-    .await;
+    let built = build::build(workspace, options.bounded(build_timeout), settings.sandbox).await;
     building.finish_and_clear();
     match built {
         Ok(record) => report.build = record,
@@ -297,8 +285,8 @@ pub(super) async fn start_server(
         command: workspace.config.run.clone(),
         env,
         start_timeout: options.bounded(start_timeout),
-        limits: settings.limits,
-        environment: settings.environment,
+        limits: settings.sandbox.server,
+        environment: settings.sandbox.environment,
     };
     let server = Supervisor::start(launch, Arc::clone(log)).await?;
     Ok((server, services))

@@ -90,18 +90,15 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
     let settings = Settings {
         build_timeout: None,
         start_timeout,
-        limits: None,
-        build_limits: None,
+        sandbox: crate::sandbox::Sandbox::OFF,
         database: services::Choice::Sqlite,
         quiet: false,
-        environment: crate::sandbox::Environment::Inherited,
     };
     let started = runtime.block_on(async {
         if let Err(problem) = build::build(
             &workspace,
             exercise.timeouts.build,
-            crate::sandbox::Environment::Inherited,
-            None,
+            crate::sandbox::Sandbox::OFF,
         )
         .await
         {

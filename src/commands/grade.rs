@@ -4,8 +4,6 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -16,7 +14,7 @@ use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::report;
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
-use crate::sandbox::{Environment, Limits};
+use crate::sandbox::Sandbox;
 use crate::workspace::{CONFIG_FILE, Workspace};
 
 /// What grading one submission came to.
@@ -90,38 +88,20 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .clamp(1, submissions.len());
-    let rows: Vec<Mutex<Option<Row>>> = submissions.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let interrupted = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                while !interrupted.load(Ordering::SeqCst) {
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((name, path)) = submissions.get(index) else {
-                        break;
-                    };
-                    let started = Instant::now();
-                    let graded = grade_one(args, exercise, &checks, seed, path, database, true);
-                    if matches!(graded, Graded::Interrupted) {
-                        interrupted.store(true, Ordering::SeqCst);
-                    }
-                    let row = file_reports(args, name, graded, started.elapsed());
-                    println!("{}", row.line());
-                    *rows[index].lock().expect("row lock") = Some(row);
-                }
-            });
+    let Some(rows) = super::parallel(&submissions, jobs, |(name, path)| {
+        let started = Instant::now();
+        let graded = grade_one(args, exercise, &checks, seed, path, database, true);
+        if matches!(graded, Graded::Interrupted) {
+            return None;
         }
-    });
-    if interrupted.load(Ordering::SeqCst) {
+        let row = file_reports(args, name, graded, started.elapsed());
+        println!("{}", row.line());
+        Some(row)
+    }) else {
         eprintln!("\nInterrupted: every running server was stopped.");
         return Ok(INTERRUPTED);
-    }
+    };
     if let Some(gradebook) = &args.gradebook {
-        let rows: Vec<Row> = rows
-            .into_iter()
-            .filter_map(|row| row.into_inner().expect("row lock"))
-            .collect();
         write_report(gradebook, &gradebook_csv(&rows))?;
     }
     Ok(0)
@@ -179,57 +159,52 @@ fn grade_one(
     quiet: bool,
 ) -> Graded {
     let selected: Vec<&Check> = checks.iter().collect();
-    let (workspace, warnings) = match submission(path, exercise, args.track.as_deref()) {
-        Ok(found) => found,
+    let mut report = match submission(path, exercise, args.track.as_deref()) {
+        Ok((workspace, warnings)) => {
+            let timeouts = &exercise.timeouts;
+            let seconds =
+                |flag: Option<u64>, default: Duration| flag.map_or(default, Duration::from_secs);
+            let options = Options {
+                seed,
+                request_timeout: seconds(args.request_timeout, timeouts.request),
+                check_timeout: seconds(args.check_timeout, timeouts.check),
+                deadline: Some(Instant::now() + seconds(args.timeout, timeouts.run)),
+            };
+            let settings = Settings {
+                build_timeout: args.build_timeout.map(Duration::from_secs),
+                start_timeout: args.start_timeout.map(Duration::from_secs),
+                // Strangers' code: a clean environment (never the grader's CI secrets),
+                // limits.
+                sandbox: Sandbox::GRADING,
+                database: database.clone(),
+                quiet,
+            };
+            match run(&workspace, exercise, &selected, &options, &settings) {
+                Ok(Some(report)) => RunReport { warnings, ..report },
+                Ok(None) => return Graded::Interrupted,
+                Err(error) => return Graded::Error(format!("{error:#}")),
+            }
+        }
         // A submission that cannot even be read still gets every report, at zero.
-        Err(error) => {
-            let mut report = RunReport::start(
+        Err(error) => RunReport {
+            outcome: Outcome::ConfigError,
+            problem: Some(Problem::Config {
+                message: format!("{error:#}"),
+            }),
+            ..RunReport::start(
                 (&exercise.id, &exercise.title),
                 args.track.as_deref().unwrap_or(""),
                 "",
                 seed,
-            );
-            let problem = Problem::Config {
-                message: format!("{error:#}"),
-            };
-            report.checks = checks::not_run(&selected, &report::problem_in_brief(&problem));
-            report.summary = Summary::of(&report.checks);
-            report.outcome = Outcome::ConfigError;
-            report.problem = Some(problem);
-            return Graded::Report(Box::new(report));
-        }
+            )
+        },
     };
-    let timeouts = &exercise.timeouts;
-    let seconds = |flag: Option<u64>, default: Duration| flag.map_or(default, Duration::from_secs);
-    let options = Options {
-        seed,
-        request_timeout: seconds(args.request_timeout, timeouts.request),
-        check_timeout: seconds(args.check_timeout, timeouts.check),
-        deadline: Some(Instant::now() + seconds(args.timeout, timeouts.run)),
-    };
-    let settings = Settings {
-        build_timeout: args.build_timeout.map(Duration::from_secs),
-        start_timeout: args.start_timeout.map(Duration::from_secs),
-        limits: Some(Limits::GRADING),
-        build_limits: Some(Limits::BUILDING),
-        database: database.clone(),
-        quiet,
-        // Strangers' code never sees the grader's environment (its CI secrets).
-        environment: Environment::Clean,
-    };
-    let report = match run(&workspace, exercise, &selected, &options, &settings) {
-        Ok(Some(report)) => report,
-        Ok(None) => return Graded::Interrupted,
-        Err(error) => return Graded::Error(format!("{error:#}")),
-    };
-    let mut report = Box::new(report);
-    report.warnings = warnings;
     if let Some(problem) = &report.problem {
         // A grade lists every check, also when none could run.
         report.checks = checks::not_run(&selected, &report::problem_in_brief(problem));
         report.summary = Summary::of(&report.checks);
     }
-    Graded::Report(report)
+    Graded::Report(Box::new(report))
 }
 
 /// The submission as a workspace: its own build and run commands, or the track's.

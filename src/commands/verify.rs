@@ -733,7 +733,7 @@ fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Option<Result<(), Stri
     };
     runtime.block_on(async {
         tokio::select! {
-            built = build::build(&workspace, timeouts.build, crate::sandbox::Environment::Inherited, None) => {
+            built = build::build(&workspace, timeouts.build, crate::sandbox::Sandbox::OFF) => {
                 Some(built.map(|_| ()).map_err(|problem| explain(&problem, &[])))
             }
             _ = super::check::interrupted() => None,
@@ -772,11 +772,9 @@ fn execute(
     let settings = Settings {
         build_timeout: None,
         start_timeout: None,
-        limits: None,
-        build_limits: None,
+        sandbox: crate::sandbox::Sandbox::OFF,
         database,
         quiet: true,
-        environment: crate::sandbox::Environment::Inherited,
     };
     let options = Options::for_run(&exercise.timeouts, seed);
     match super::check::run(&workspace, exercise, &selected, &options, &settings) {

@@ -81,11 +81,9 @@ pub fn watch(course: &Course) -> Result<u8> {
         let settings = Settings {
             build_timeout: None,
             start_timeout: None,
-            limits: None,
-            build_limits: None,
+            sandbox: crate::sandbox::Sandbox::OFF,
             database: crate::services::Choice::Sqlite,
             quiet: false,
-            environment: crate::sandbox::Environment::Inherited,
         };
         loop {
             let options = Options::for_run(&exercise.timeouts, rand::random());
