@@ -73,16 +73,11 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Under GitHub Actions (`GITHUB_ACTIONS=true`), `text` for the job's log wrapped so the
-/// runner obeys no workflow command in it (`::error ...`, `::stop-commands::` of its
-/// own): a server's words in a human report could otherwise forge annotations or a
-/// score. The token is random, so the text cannot end the pause itself. Elsewhere,
-/// `text` as it is.
-pub fn inert_in_actions(text: &str) -> String {
-    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|value| value != "true") {
-        return text.to_string();
-    }
-    let token = format!("learn-{:016x}", rand::random::<u64>());
+/// `text` for a GitHub Actions log, wrapped so the runner obeys no workflow command in
+/// it (`::error ...`, a `::stop-commands::` of its own): a server's words in a human
+/// report could otherwise forge annotations or a score. `token` must be one the text
+/// cannot guess, so the text cannot end the pause itself.
+pub fn without_commands(text: &str, token: &str) -> String {
     format!("::stop-commands::{token}\n{text}\n::{token}::\n")
 }
 
