@@ -234,26 +234,37 @@ pub fn listening(pgid: i32) -> Vec<std::net::SocketAddr> {
             }
         }
     }
+    let mut found: Vec<std::net::SocketAddr> = listening_sockets()
+        .into_iter()
+        .filter(|(_, inode)| socket_inodes.contains(inode))
+        .map(|(address, _)| address)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Every listening TCP socket of the system, with its inode (Linux: /proc/net/tcp*).
+#[cfg(target_os = "linux")]
+fn listening_sockets() -> Vec<(std::net::SocketAddr, String)> {
     let mut found = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = fs::read_to_string(table) else {
+        let Ok(text) = std::fs::read_to_string(table) else {
             continue;
         };
         for line in text.lines().skip(1) {
             let fields: Vec<&str> = line.split_whitespace().collect();
             // local_address is HEX_IP:HEX_PORT, st 0A is LISTEN, inode is field 9.
-            let (Some(local), Some(state), Some(inode)) =
+            let (Some(local), Some(&"0A"), Some(inode)) =
                 (fields.get(1), fields.get(3), fields.get(9))
             else {
                 continue;
             };
-            if *state == "0A" && socket_inodes.contains(*inode) {
-                found.extend(parse_proc_address(local));
+            if let Some(address) = parse_proc_address(local) {
+                found.push((address, inode.to_string()));
             }
         }
     }
-    found.sort_unstable();
-    found.dedup();
     found
 }
 
@@ -273,18 +284,9 @@ pub fn listener_is_foreign(_pgid: i32, _port: u16) -> bool {
 /// Whether the system's TCP table shows a listening socket on `port`.
 #[cfg(target_os = "linux")]
 fn listening_anywhere(port: u16) -> bool {
-    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
-        std::fs::read_to_string(table).is_ok_and(|text| {
-            text.lines().skip(1).any(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                fields.get(3) == Some(&"0A")
-                    && fields
-                        .get(1)
-                        .and_then(|local| parse_proc_address(local))
-                        .is_some_and(|address| address.port() == port)
-            })
-        })
-    })
+    listening_sockets()
+        .iter()
+        .any(|(address, _)| address.port() == port)
 }
 
 /// `0100007F:1F90` (IPv4) or 32 hex digits (IPv6), each 32-bit word in host order.
