@@ -19,7 +19,14 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> std::io::Result
 
 /// Write `text` to `path` the same way: through a temporary file and a rename, so a
 /// symlink or a FIFO planted at `path` is replaced, never followed or opened.
+///
+/// A path in `/dev` or `/proc` (`/dev/stdout`, `/dev/null`) names where output goes: it is
+/// written to, never replaced (a rename there would swap the machine's own device).
 pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        let mut device = std::fs::OpenOptions::new().write(true).open(path)?;
+        return device.write_all(text.as_bytes());
+    }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::process::Command;
 
 use crate::log_buffer::{self, LogBuffer};
 use crate::platform;
@@ -36,7 +35,7 @@ struct Stamp {
 pub async fn build(
     workspace: &Workspace,
     timeout: Duration,
-    sandbox: Sandbox,
+    sandbox: &Sandbox,
 ) -> Result<BuildRecord, Problem> {
     let command = workspace.config.build.trim().to_string();
     let mut record = BuildRecord {
@@ -170,17 +169,10 @@ async fn run_to_end(
     dir: &Path,
     command_line: &str,
     timeout: Duration,
-    sandbox: Sandbox,
+    sandbox: &Sandbox,
 ) -> Result<(Option<i32>, Vec<String>), Vec<String>> {
-    let mut command = Command::new("sh");
-    sandbox.environment.apply(&mut command);
-    let limits = sandbox
-        .build
-        .map(|limits| limits.shell_prefix())
-        .unwrap_or_default();
+    let mut command = sandbox.shell(&format!("exec 2>&1\n{command_line}"), sandbox.build);
     command
-        .arg("-c")
-        .arg(format!("exec 2>&1\n{limits}{command_line}"))
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -193,13 +185,30 @@ async fn run_to_end(
             Ok(spawned) => spawned,
             Err(error) => return Ok((None, vec![format!("could not start sh: {error}")])),
         };
+    let killed_because = Arc::new(Mutex::new(None));
+    let watchdog = match (&guard, sandbox.build) {
+        (Some(guard), Some(limits)) => Some(tokio::spawn(crate::sandbox::watch_processes(
+            guard.pgid(),
+            crate::sandbox::Tree::of(sandbox, guard.pgid()),
+            limits.processes,
+            Arc::clone(&killed_because),
+        ))),
+        _ => None,
+    };
     let log = Arc::new(Mutex::new(LogBuffer::default()));
     let stdout = child.stdout.take().expect("stdout is piped");
     let reader = tokio::spawn(log_buffer::drain(stdout, Arc::clone(&log)));
     let waited = tokio::time::timeout(timeout, child.wait()).await;
     drop(guard);
+    if let Some(cell) = &sandbox.jail {
+        cell.kill_all();
+    }
+    if let Some(watchdog) = watchdog {
+        watchdog.abort();
+    }
     let _ = tokio::time::timeout(Duration::from_secs(2), reader).await;
-    let lines = log.lock().expect("log lock").tail(SHOWN_LINES);
+    let mut lines = log.lock().expect("log lock").tail(SHOWN_LINES);
+    lines.extend(killed_because.lock().expect("reason lock").take());
     let ended = match waited {
         Ok(Ok(status)) => Ok((status.code(), lines)),
         Ok(Err(error)) => Ok((None, vec![format!("could not wait for the build: {error}")])),

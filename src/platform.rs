@@ -146,14 +146,68 @@ const ORPHAN_SWEEP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2
 #[cfg(not(target_os = "linux"))]
 pub fn kill_orphans() {}
 
-/// How many live processes the group has.
+/// How many live processes group `pgid` has, with every descendant of its leader
+/// that left the group (a new session) while its parent lives.
 #[cfg(target_os = "linux")]
-pub fn group_size(pgid: i32) -> usize {
-    group_members(pgid).len()
+pub fn tree_size(pgid: i32) -> usize {
+    use std::collections::HashSet;
+    let all: Vec<Process> = processes()
+        .into_iter()
+        .filter(|process| !process.zombie)
+        .collect();
+    let mut tree: HashSet<i32> = all
+        .iter()
+        .filter(|process| process.group == pgid || process.pid == pgid)
+        .map(|process| process.pid)
+        .collect();
+    loop {
+        let before = tree.len();
+        for process in &all {
+            if tree.contains(&process.parent) {
+                tree.insert(process.pid);
+            }
+        }
+        if tree.len() == before {
+            return tree.len();
+        }
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn group_size(_pgid: i32) -> usize {
+pub fn tree_size(_pgid: i32) -> usize {
+    0
+}
+
+/// How many live processes user `uid` has (Linux: from /proc).
+#[cfg(target_os = "linux")]
+pub fn processes_of(uid: u32) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| name.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .filter(|entry| entry.metadata().is_ok_and(|meta| meta.uid() == uid))
+        .filter(|entry| {
+            std::fs::read_to_string(entry.path().join("stat"))
+                .ok()
+                .and_then(|stat| {
+                    stat.rsplit_once(") ")
+                        .map(|(_, rest)| !rest.starts_with('Z'))
+                })
+                .unwrap_or(false)
+        })
+        .count()
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn processes_of(_uid: u32) -> usize {
     0
 }
 

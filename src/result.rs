@@ -32,6 +32,9 @@ pub struct RunReport {
     /// The last lines the server printed (stdout and stderr, interleaved).
     pub server_log: Vec<String>,
     pub duration_ms: u64,
+    /// How the submission was contained (grade mode): "own user", "clean environment", ...
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protections: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -230,6 +233,7 @@ impl RunReport {
             checks: Vec::new(),
             server_log: Vec::new(),
             duration_ms: 0,
+            protections: Vec::new(),
         }
     }
 }

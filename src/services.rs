@@ -66,18 +66,25 @@ impl Services {
 }
 
 /// Make the services `exercise` declares, fresh for one run; the problem when they
-/// cannot be made. `wait` bounds a database start.
+/// cannot be made. `wait` bounds a database start; `owner` is the user and group the
+/// server runs as, when it is not learn's (a grading jail's), who gets the files.
 pub async fn provision(
     exercise: &Exercise,
     choice: &Choice,
     wait: Duration,
+    owner: Option<(u32, u32)>,
 ) -> Result<Services, Problem> {
-    make(exercise, choice, wait)
+    make(exercise, choice, wait, owner)
         .await
         .map_err(|error| Problem::DatabaseFailed { error })
 }
 
-async fn make(exercise: &Exercise, choice: &Choice, wait: Duration) -> Result<Services, String> {
+async fn make(
+    exercise: &Exercise,
+    choice: &Choice,
+    wait: Duration,
+    owner: Option<(u32, u32)>,
+) -> Result<Services, String> {
     let none = Services {
         env: Vec::new(),
         database: None,
@@ -99,6 +106,10 @@ async fn make(exercise: &Exercise, choice: &Choice, wait: Duration) -> Result<Se
                 .prefix("learn-db-")
                 .tempdir()
                 .map_err(|error| error.to_string())?;
+            if let Some((uid, gid)) = owner {
+                std::os::unix::fs::chown(scratch.path(), Some(uid), Some(gid))
+                    .map_err(|error| error.to_string())?;
+            }
             let path = scratch.path().join("learn.sqlite3");
             Ok(with_url(path.display().to_string(), None, Some(scratch)))
         }

@@ -60,10 +60,21 @@ fn run_with(fixture: &str, grade: bool, extra: &[&str]) -> Outcome {
         }
         command
     };
+    // Graded, the JSON report goes to a file, as a CI job writes it.
+    let saved = temp.path().join("report.json");
+    let mut json = command("json");
+    if grade {
+        json.arg("--output").arg(&saved);
+    }
     let started = Instant::now();
-    let output = command("json").output().unwrap();
+    let output = json.output().unwrap();
     let took = started.elapsed();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+    let text = if grade {
+        fs::read(&saved).unwrap_or_default()
+    } else {
+        output.stdout.clone()
+    };
+    let report: Value = serde_json::from_slice(&text).unwrap_or_else(|error| {
         panic!(
             "{fixture}: no JSON report ({error}): {}",
             String::from_utf8_lossy(&output.stderr)
@@ -71,6 +82,20 @@ fn run_with(fixture: &str, grade: bool, extra: &[&str]) -> Outcome {
     });
     let human = String::from_utf8(command("human").output().unwrap().stdout).unwrap();
     assert_nothing_left(fixture, &dir, temp.path());
+    if grade {
+        assert_eq!(
+            fs::read(&saved).unwrap(),
+            text,
+            "{fixture}: the report changed after learn exited"
+        );
+    }
+    // For the record (`--nocapture`): the table of cases in the closing notes.
+    eprintln!(
+        "{fixture} ({}): exit {:?}, {} in {took:?}, nothing left",
+        if grade { "grade" } else { "check" },
+        output.status.code(),
+        report["outcome"]
+    );
     Outcome {
         code: output.status.code().unwrap(),
         report,
@@ -327,7 +352,7 @@ fn allocates_without_bound_in_grade_mode() {
         "{}",
         failure(&outcome, "root-text")
     );
-    // Without the address-space limit it would have taken 3 GB and carried on.
+    // Without the memory limit it would have taken 3 GB and carried on.
     let log = outcome.report["server_log"].to_string();
     assert!(
         log.contains("Cannot allocate memory") || log.contains("MemoryError"),
@@ -486,7 +511,223 @@ fn a_daemon_from_a_failed_build_is_gone_with_the_build() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
-    let pids = fs::read_to_string(dir.join("pids")).unwrap();
-    assert_eq!(pids.lines().count(), 1, "the daemon started");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["problem"]["output"]
+            .to_string()
+            .contains("daemon started"),
+        "{report}"
+    );
     assert_nothing_left(fixture, &dir, temp.path());
+}
+
+// Grade mode, run as root: each submission in a jail of its own (see src/jail.rs).
+
+/// Whether the tests run as root, which the jail needs (CI runs as root).
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout == b"0\n")
+}
+
+fn skip_unless_root(test: &str) -> bool {
+    if is_root() {
+        return false;
+    }
+    eprintln!("{test}: skipped: a grading jail needs root (CI runs as root)");
+    true
+}
+
+/// A workspace whose server is `fixture` run with `args`.
+fn fixture_workspace(temp: &Path, fixture: &str, args: &[&Path]) -> std::path::PathBuf {
+    let quoted: Vec<String> = args
+        .iter()
+        .map(|arg| format!("'{}'", arg.display()))
+        .collect();
+    let run = format!("python3 {fixture} {}", quoted.join(" "));
+    hello_workspace(temp, "python", &run, Some(fixture))
+}
+
+/// What a server looks for to replay the checks' answers (learn's binary through
+/// /proc and on disk, the seed on learn's command line, the submission as handed in)
+/// it finds under `learn check`, and none of it in a grading jail.
+#[test]
+fn steals_the_checks_under_check_but_nothing_in_a_jail() {
+    let learn_binary = Path::new(env!("CARGO_BIN_EXE_learn"));
+    let temp = tempfile::tempdir().unwrap();
+    let fixture = "steals_the_checks.py";
+    let dir = temp.path().join("ws");
+    let dir = {
+        let made = fixture_workspace(temp.path(), fixture, &[learn_binary, &dir]);
+        assert_eq!(made, dir);
+        made
+    };
+    let stolen = |report: &Value| {
+        let log = report["server_log"].to_string();
+        let line = log.split("stolen: ").nth(1).unwrap_or("none").to_string();
+        line.split(' ')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap_or(99)
+    };
+    // The control: learn's own user, no jail. The fixture does find the checks.
+    let (_, checked) = common::check_json(&temp.path().join("data"), &dir, &[]);
+    assert!(stolen(&checked) >= 2, "{}", checked["server_log"]);
+    if skip_unless_root("steals_the_checks_under_check_but_nothing_in_a_jail") {
+        return;
+    }
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--seed", "4242"])
+        .args(["--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(stolen(&report), 0, "{}", report["server_log"]);
+    let protections = report["protections"].to_string();
+    assert!(
+        protections.contains("own user") && protections.contains("grader's files hidden"),
+        "{protections}"
+    );
+    assert_nothing_left(fixture, &dir, temp.path());
+}
+
+/// In a batch (`--jobs 2`), a submission that hunts its neighbour's server through
+/// /proc to kill it, and forges the batch's reports (now, and from a daemon after learn
+/// exits), harms nobody: the honest neighbour keeps full marks, every report stays true.
+#[test]
+fn a_neighbour_in_a_batch_can_neither_kill_nor_forge() {
+    if skip_unless_root("a_neighbour_in_a_batch_can_neither_kill_nor_forge") {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let subs = temp.path().join("subs");
+    let reports = temp.path().join("reports");
+    common::copy_dir(
+        &common::repo().join("tests/alternatives/hello-http/node-http"),
+        &subs.join("honest"),
+    );
+    let fixture = "attacks_its_neighbour.py";
+    let attacker = fixture_workspace(&subs, fixture, &[&reports]);
+    fs::rename(&attacker, subs.join("attacker")).unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--each", "--jobs", "2"])
+        .arg("--report-dir")
+        .arg(&reports)
+        .args(["--format", "json"])
+        .arg(&subs)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(reports.join(name).join("report.json")).unwrap())
+            .unwrap()
+    };
+    let honest = read("honest");
+    assert_eq!(honest["outcome"], "passed", "{honest}");
+    assert_eq!(honest["summary"]["points"], 16.0);
+    let attacker = read("attacker");
+    let log = attacker["server_log"].to_string();
+    assert!(!log.contains("KILLED") && !log.contains("FORGED"), "{log}");
+    assert!(!log.contains("not jailed"), "{log}");
+    // The attacker's daemon would forge 4 s after it started; the jail ended it.
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(
+        read("honest"),
+        honest,
+        "the report changed after learn exited"
+    );
+    assert_eq!(read("attacker")["outcome"], attacker["outcome"]);
+    assert_eq!(processes_inside(temp.path()), Vec::<String>::new());
+}
+
+/// SIGTERM ends `learn grade` promptly whatever it waits on (a build, a server that
+/// never answers, a batch), with exit code 130 and nothing left running.
+#[test]
+fn sigterm_ends_a_grade_promptly_whatever_it_waits_on() {
+    let cases: [(&str, &str, &str); 3] = [
+        ("build", "sleep 60", "python3 -c pass"),
+        ("checks", "true", "python3 hangs_on_request.py"),
+        ("batch", "sleep 61", "python3 -c pass"),
+    ];
+    for (name, build, run) in cases {
+        let temp = tempfile::tempdir().unwrap();
+        let subs = temp.path().join("subs");
+        fs::create_dir_all(&subs).unwrap();
+        for copy in ["a", "b"] {
+            let made = hello_workspace(temp.path(), "python", run, Some("hangs_on_request.py"));
+            let dir = subs.join(copy);
+            fs::rename(made, &dir).unwrap();
+            fs::write(
+                dir.join("learn.toml"),
+                format!("exercise = \"hello-http\"\ntrack = \"python\"\nbuild = {build:?}\nrun = {run:?}\n"),
+            )
+            .unwrap();
+        }
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_learn"));
+        command
+            .env("LEARN_DATA_DIR", temp.path().join("data"))
+            .env("TMPDIR", temp.path())
+            .args(["grade", "--exercise", "hello-http", "--format", "json"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if name == "batch" {
+            command
+                .args(["--each", "--jobs", "2", "--report-dir"])
+                .arg(temp.path().join("reports"))
+                .arg(&subs);
+        } else {
+            command.arg(subs.join("a"));
+        }
+        let mut learn = command.spawn().unwrap();
+        // Until what it waits on runs (bounded: a broken learn fails here, never hangs).
+        let waited_for = if name == "checks" {
+            "hangs_on_request"
+        } else {
+            "sleep"
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !processes_inside(temp.path())
+            .iter()
+            .any(|process| process.contains(waited_for))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{name}: never got to {waited_for}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if name == "checks" {
+            // Into the checks: the server has been asked and does not answer.
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let signalled = Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &learn.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = loop {
+            if let Some(status) = learn.try_wait().unwrap() {
+                break status;
+            }
+            if signalled.elapsed() > Duration::from_secs(30) {
+                let _ = learn.kill();
+                panic!("{name}: learn still runs 30 s after SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let took = signalled.elapsed();
+        eprintln!("{name}: learn ended {took:?} after SIGTERM");
+        assert_eq!(status.code(), Some(130), "{name}");
+        assert!(took < Duration::from_secs(5), "{name}: {took:?}");
+        assert_eq!(
+            processes_inside(temp.path()),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
 }

@@ -54,7 +54,7 @@ fn data_in_the_database_survives_a_restart_and_the_database_goes_afterwards() {
         "the run's database is removed with it"
     );
     assert!(
-        !database.starts_with(&temp.path().display().to_string()),
+        !database.starts_with(&temp.path().join("ws").display().to_string()),
         "not in the workspace"
     );
 }

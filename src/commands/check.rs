@@ -214,7 +214,7 @@ pub(super) async fn pipeline(
         settings.quiet,
     );
     let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
-    let built = build::build(workspace, options.bounded(build_timeout), settings.sandbox).await;
+    let built = build::build(workspace, options.bounded(build_timeout), &settings.sandbox).await;
     building.finish_and_clear();
     match built {
         Ok(record) => report.build = record,
@@ -271,7 +271,8 @@ pub(super) async fn start_server(
     log: &Log,
 ) -> Result<(Supervisor, Services), Problem> {
     let start_timeout = options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start));
-    let services = services::provision(exercise, &settings.database, start_timeout).await?;
+    let owner = settings.sandbox.jail.as_ref().map(|cell| cell.owner());
+    let services = services::provision(exercise, &settings.database, start_timeout, owner).await?;
     let mut env = exercise.env.clone();
     env.extend(services.env.iter().cloned());
     // Python randomises set and dict order per process; tie it to the seed so a run
@@ -285,8 +286,7 @@ pub(super) async fn start_server(
         command: workspace.config.run.clone(),
         env,
         start_timeout: options.bounded(start_timeout),
-        limits: settings.sandbox.server,
-        environment: settings.sandbox.environment,
+        sandbox: settings.sandbox.clone(),
     };
     let server = Supervisor::start(launch, Arc::clone(log)).await?;
     Ok((server, services))

@@ -98,7 +98,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         if let Err(problem) = build::build(
             &workspace,
             exercise.timeouts.build,
-            crate::sandbox::Sandbox::OFF,
+            &crate::sandbox::Sandbox::OFF,
         )
         .await
         {

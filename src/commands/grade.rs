@@ -4,6 +4,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -12,6 +13,7 @@ use super::check::{INTERRUPTED, Settings, run};
 use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
+use crate::jail::Prison;
 use crate::report;
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
 use crate::sandbox::Sandbox;
@@ -49,9 +51,25 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
         );
     }
     let database = &super::check::database_choice(exercise, &args.database)?;
+    let jobs = if batch {
+        args.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .clamp(1, submissions.len())
+    } else {
+        1
+    };
+    let jails = &Prison::open(jobs, &hidden(course, args));
+    let context = Grading {
+        args,
+        exercise,
+        checks: &checks,
+        seed,
+        database,
+        jails,
+    };
     if !batch {
         let (_, path) = &submissions[0];
-        return match grade_one(args, exercise, &checks, seed, path, database, false) {
+        return match grade_one(&context, path, false) {
             Graded::Report(report) => {
                 // Each format on its own: one that cannot be written stops no other.
                 let mut unwritten = Vec::new();
@@ -88,13 +106,9 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
             "with several submissions, reports go to --report-dir (one folder each), not --output"
         );
     }
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .clamp(1, submissions.len());
     let Some(rows) = super::parallel(&submissions, jobs, |(name, path)| {
         let started = Instant::now();
-        let graded = grade_one(args, exercise, &checks, seed, path, database, true);
+        let graded = grade_one(&context, path, true);
         if matches!(graded, Graded::Interrupted) {
             return None;
         }
@@ -153,18 +167,51 @@ fn submissions(args: &GradeArgs) -> Result<Vec<(String, PathBuf)>> {
     Ok(named)
 }
 
-fn grade_one(
-    args: &GradeArgs,
-    exercise: &Exercise,
-    checks: &[Check],
+/// What every submission of one `learn grade` is graded with.
+struct Grading<'a> {
+    args: &'a GradeArgs,
+    exercise: &'a Exercise,
+    checks: &'a [Check],
     seed: u64,
-    path: &Path,
-    database: &crate::services::Choice,
-    quiet: bool,
-) -> Graded {
+    database: &'a crate::services::Choice,
+    /// The jails submissions run in, or why there are none here.
+    jails: &'a Result<Prison, String>,
+}
+
+/// What a submission must not see of the grader's: the course (in author mode), the
+/// submissions as handed in (its neighbours' above all), and the batch's reports.
+/// learn's binary and the grader's home are hidden by the jail itself.
+fn hidden(course: &Course, args: &GradeArgs) -> Vec<PathBuf> {
+    let mut hidden: Vec<PathBuf> = course.folder.iter().cloned().collect();
+    hidden.extend(args.paths.iter().cloned());
+    if args.each || args.paths.len() > 1 {
+        hidden.push(args.report_dir.clone());
+    }
+    hidden
+}
+
+fn grade_one(context: &Grading, path: &Path, quiet: bool) -> Graded {
+    let Grading {
+        args,
+        exercise,
+        checks,
+        seed,
+        database,
+        jails,
+    } = *context;
     let selected: Vec<&Check> = checks.iter().collect();
-    let mut report = match submission(path, exercise, args.track.as_deref()) {
-        Ok((workspace, warnings)) => {
+    let jailed =
+        submission(path, exercise, args.track.as_deref()).and_then(|(workspace, warnings)| {
+            jail(workspace, jails).map(|(workspace, sandbox, warning)| {
+                (
+                    workspace,
+                    sandbox,
+                    warnings.into_iter().chain(warning).collect::<Vec<_>>(),
+                )
+            })
+        });
+    let mut report = match jailed {
+        Ok((workspace, sandbox, warnings)) => {
             let timeouts = &exercise.timeouts;
             let seconds =
                 |flag: Option<u64>, default: Duration| flag.map_or(default, Duration::from_secs);
@@ -178,13 +225,17 @@ fn grade_one(
                 build_timeout: args.build_timeout.map(Duration::from_secs),
                 start_timeout: args.start_timeout.map(Duration::from_secs),
                 // Strangers' code: a clean environment (never the grader's CI secrets),
-                // limits.
-                sandbox: Sandbox::GRADING,
+                // limits, a jail where learn can make one.
+                sandbox,
                 database: database.clone(),
                 quiet,
             };
             match run(&workspace, exercise, &selected, &options, &settings) {
-                Ok(Some(report)) => RunReport { warnings, ..report },
+                Ok(Some(report)) => RunReport {
+                    warnings,
+                    protections: protections(&settings.sandbox),
+                    ..report
+                },
                 Ok(None) => return Graded::Interrupted,
                 Err(error) => return Graded::Error(format!("{error:#}")),
             }
@@ -209,6 +260,56 @@ fn grade_one(
         report.summary = Summary::of(&report.checks);
     }
     Graded::Report(Box::new(report))
+}
+
+/// The submission, in a jail of its own where there are jails: a copy owned by the
+/// jail's user is built and run. Where there are none, the submission itself, and a
+/// warning that says so.
+fn jail(
+    workspace: Workspace,
+    jails: &Result<Prison, String>,
+) -> Result<(Workspace, Sandbox, Option<String>)> {
+    match jails {
+        Ok(prison) => {
+            let cell = prison
+                .cell(Some(&workspace.root))
+                .map_err(anyhow::Error::msg)?;
+            let copy = Workspace {
+                root: cell.work.clone(),
+                config: workspace.config,
+            };
+            let sandbox = Sandbox {
+                jail: Some(Arc::new(cell)),
+                ..Sandbox::GRADING
+            };
+            Ok((copy, sandbox, None))
+        }
+        Err(why) => Ok((
+            workspace,
+            Sandbox::GRADING,
+            Some(format!(
+                "the submission ran without a jail, as learn's own user, able to see \
+                 learn's files and processes: {why}"
+            )),
+        )),
+    }
+}
+
+/// Which protections the submission ran under (the JSON report's `protections`).
+fn protections(sandbox: &Sandbox) -> Vec<String> {
+    let mut applied = vec![
+        "clean environment".to_string(),
+        "resource limits".to_string(),
+    ];
+    if let Some(cell) = &sandbox.jail {
+        applied.extend(["own user", "private copy, home and temp folder"].map(str::to_string));
+        if cell.has_namespaces() {
+            applied.extend(["own process namespace", "grader's files hidden"].map(str::to_string));
+        }
+    } else {
+        applied.push("orphan sweep".to_string());
+    }
+    applied
 }
 
 /// The submission as a workspace: its own build and run commands, or the track's.

@@ -733,7 +733,7 @@ fn build_once(dir: &Path, timeouts: &course::Timeouts) -> Option<Result<(), Stri
     };
     runtime.block_on(async {
         tokio::select! {
-            built = build::build(&workspace, timeouts.build, crate::sandbox::Sandbox::OFF) => {
+            built = build::build(&workspace, timeouts.build, &crate::sandbox::Sandbox::OFF) => {
                 Some(built.map(|_| ()).map_err(|problem| explain(&problem, &[])))
             }
             _ = super::check::interrupted() => None,

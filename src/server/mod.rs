@@ -8,20 +8,18 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::task::JoinHandle;
 
 use crate::log_buffer::{self, Log};
 use crate::platform::{self, GroupGuard, Kill};
 use crate::result::Problem;
-use crate::sandbox::{Environment, Limits};
+use crate::sandbox::{self, Sandbox};
 
 /// How often readiness is polled: a refused connect costs microseconds on loopback.
 const READY_POLL: Duration = Duration::from_millis(2);
 /// How long a server may take to exit after SIGTERM before it gets SIGKILL.
 const STOP_GRACE: Duration = Duration::from_secs(2);
-/// How often the process count of a limited server is looked at.
-const WATCH_POLL: Duration = Duration::from_millis(20);
 
 /// What the server is started with (kept, so a restart starts it the same way).
 #[derive(Clone)]
@@ -30,10 +28,8 @@ pub struct Launch {
     pub command: String,
     pub env: Vec<(String, String)>,
     pub start_timeout: Duration,
-    /// Resource limits for the server's tree (grade mode), or none.
-    pub limits: Option<Limits>,
-    /// What the server sees of learn's own environment.
-    pub environment: Environment,
+    /// What the server sees of learn's world, and its limits (grade mode).
+    pub sandbox: Sandbox,
 }
 
 pub struct Supervisor {
@@ -73,15 +69,8 @@ impl Supervisor {
 
     async fn start_on(launch: Launch, port: u16, log: Log) -> Result<Supervisor, Problem> {
         log.lock().expect("log lock").mask_port(port);
-        let script = match &launch.limits {
-            Some(limits) => format!("{}{}", limits.shell_prefix(), launch.command),
-            None => launch.command.to_string(),
-        };
-        let mut command = Command::new("sh");
-        launch.environment.apply(&mut command);
+        let mut command = launch.sandbox.shell(&launch.command, launch.sandbox.server);
         command
-            .arg("-c")
-            .arg(script)
             .current_dir(&launch.dir)
             .env("PORT", port.to_string())
             .env("TZ", "UTC")
@@ -105,9 +94,10 @@ impl Supervisor {
         let group = group.ok_or_else(could_not_start)?;
         let pgid = group.pgid();
         let killed_because = Arc::new(Mutex::new(None));
-        let watchdog = launch.limits.map(|limits| {
-            tokio::spawn(watch_processes(
+        let watchdog = launch.sandbox.server.map(|limits| {
+            tokio::spawn(sandbox::watch_processes(
                 pgid,
+                sandbox::Tree::of(&launch.sandbox, pgid),
                 limits.processes,
                 Arc::clone(&killed_because),
             ))
@@ -202,28 +192,13 @@ impl Supervisor {
         }
         drop(group);
         let _ = self.child.wait().await;
+        if let Some(cell) = &self.launch.sandbox.jail {
+            cell.kill_all();
+        }
         platform::kill_orphans();
         // A descendant that escaped may still hold the pipes open: do not wait for it.
         for reader in self.readers.drain(..) {
             let _ = tokio::time::timeout(Duration::from_millis(200), reader).await;
-        }
-    }
-}
-
-/// Kill the group when it holds more than `most` processes (a fork bomb).
-async fn watch_processes(pgid: i32, most: usize, killed_because: Arc<Mutex<Option<String>>>) {
-    loop {
-        tokio::time::sleep(WATCH_POLL).await;
-        let count = platform::group_size(pgid);
-        if count > most {
-            *killed_because.lock().expect("reason lock") = Some(format!(
-                "learn stopped it: it started more than {most} processes"
-            ));
-            platform::kill_group(pgid, Kill::Now);
-            return;
-        }
-        if count == 0 {
-            return;
         }
     }
 }

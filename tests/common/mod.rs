@@ -11,10 +11,15 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `learn` binary, with progress kept in `data_dir` and no colour.
+/// The `learn` binary, with progress kept in `data_dir` and no colour. What learn
+/// makes in the temp folder (a grading jail's copy of a submission) goes beside
+/// `data_dir`, so `processes_inside` the test's folder sees a jail's processes too.
 pub fn learn(data_dir: &Path) -> Command {
     let mut command = Command::cargo_bin("learn").expect("the learn binary is built");
     command.env("LEARN_DATA_DIR", data_dir).env("NO_COLOR", "1");
+    if let Some(temp) = data_dir.parent().filter(|temp| temp.is_dir()) {
+        command.env("TMPDIR", temp);
+    }
     command
 }
 
@@ -95,7 +100,11 @@ pub fn processes_inside(dir: &Path) -> Vec<String> {
                     .is_some_and(|(_, rest)| rest.starts_with('Z'))
             })
             .unwrap_or(true);
-        if cwd.starts_with(&dir) && !zombie {
+        // A jailed process works in a copy under the test's temp folder (see `learn`);
+        // one that moved away still names it in its environment.
+        let environ = fs::read(entry.path().join("environ")).unwrap_or_default();
+        let names_dir = String::from_utf8_lossy(&environ).contains(&*dir.to_string_lossy());
+        if (cwd.starts_with(&dir) || names_dir) && !zombie {
             let command = fs::read_to_string(entry.path().join("cmdline"))
                 .unwrap_or_default()
                 .replace('\0', " ");

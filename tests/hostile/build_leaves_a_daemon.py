@@ -7,5 +7,6 @@ if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
         record_pid()
+        print("daemon started", flush=True)
         time.sleep(300)
     os._exit(0)
