@@ -91,6 +91,9 @@ pub struct CheckArgs {
     /// Also write a Markdown report to share in a forum or an issue.
     #[arg(long, value_name = "FILE.md")]
     pub save_report: Option<PathBuf>,
+    /// Show every failure in full (on a terminal the report shows the first one).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(clap::Args)]

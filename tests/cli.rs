@@ -425,13 +425,17 @@ fn a_corrupt_progress_file_is_set_aside_with_a_warning() {
     );
 }
 
+/// The first thing a beginner may type after `learn start`: the first check's first
+/// hint, and a word on `learn check`.
 #[test]
-fn hint_before_any_check_says_to_run_one() {
+fn hint_before_any_check_helps_with_the_first_check() {
     let temp = tempfile::tempdir().unwrap();
     let dir = workspace(temp.path(), "", "true");
     let out = run(temp.path(), &["hint"], &dir);
-    assert_eq!(out.code, 2);
-    insta::assert_snapshot!("hint_before_check", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("hint_before_check", out.stdout);
+    let again = run(temp.path(), &["hint"], &dir);
+    assert!(again.stdout.starts_with("Hint 2 of"), "{}", again.stdout);
 }
 
 #[test]
@@ -463,4 +467,47 @@ fn completions_and_the_man_page_come_from_the_cli() {
     }
     let man = run(temp.path(), &["man"], temp.path());
     assert!(man.stdout.contains(".TH learn 1") && man.stdout.contains("check"));
+}
+
+/// `learn check` on a terminal (a pseudo-terminal from util-linux `script`): the first
+/// failure in full and the others as their line in the list; `--all` expands them all.
+#[test]
+fn a_terminal_shows_one_failure_at_a_time_and_all_on_request() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = common::hello_workspace(
+        temp.path(),
+        "python",
+        "python3 -c 'from hostile_base import serve; serve()'",
+        Some("hostile_base.py"),
+    );
+    let on_a_terminal = |extra: &str| {
+        let learn = assert_cmd::cargo::cargo_bin("learn");
+        let output = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} check --seed 7 {extra}", learn.display()),
+                "/dev/null",
+            ])
+            .current_dir(&dir)
+            .env("LEARN_DATA_DIR", temp.path().join("data"))
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script(1) from util-linux runs learn under a pseudo-terminal");
+        assert_eq!(output.status.code(), Some(1));
+        masked(
+            &String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"),
+            temp.path(),
+        )
+    };
+    let focused = on_a_terminal("");
+    assert!(
+        focused.contains("7 more checks fail (listed above)"),
+        "{focused}"
+    );
+    insta::assert_snapshot!("check_focused", focused);
+    let all = on_a_terminal("--all");
+    assert!(!all.contains("more checks fail"), "{all}");
+    insta::assert_snapshot!("check_all", all);
+    assert!(all.lines().count() > focused.lines().count() * 2);
 }

@@ -245,6 +245,12 @@ fn hangs_on_one_request() {
         failure(&outcome, "root-text"),
         "GET /: no complete response within 5.0 s (the per-request timeout)"
     );
+    // Slow on one route is not hung: the other checks still ran.
+    assert!(
+        failure(&outcome, "health").starts_with("GET /health: status equals 200"),
+        "{}",
+        failure(&outcome, "health")
+    );
     within(&outcome, 15);
 }
 
@@ -730,4 +736,79 @@ fn sigterm_ends_a_grade_promptly_whatever_it_waits_on() {
             "{name}"
         );
     }
+}
+
+/// `learn check` prints each check's line as soon as the check is done, not all at the
+/// end: read as a stream, the first check's line comes while learn still runs, and the
+/// whole output is the usual report.
+#[test]
+fn check_lines_appear_as_the_checks_finish() {
+    use std::io::BufRead;
+    let temp = tempfile::tempdir().unwrap();
+    let fixture = "answers_slowly.py";
+    let dir = hello_workspace(
+        temp.path(),
+        "python",
+        &format!("python3 {fixture}"),
+        Some(fixture),
+    );
+    let mut learn = std::process::Command::new(env!("CARGO_BIN_EXE_learn"))
+        .env("LEARN_DATA_DIR", temp.path().join("data"))
+        .env("NO_COLOR", "1")
+        .args(["check", "--seed", "7", "--path"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(learn.stdout.take().unwrap());
+    let mut streamed = String::new();
+    let mut running_at_first_line = None;
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if running_at_first_line.is_none() && line.contains("root-text") {
+            running_at_first_line = Some(learn.try_wait().unwrap().is_none());
+        }
+        streamed.push_str(&line);
+    }
+    assert_eq!(learn.wait().unwrap().code(), Some(1));
+    assert_eq!(
+        running_at_first_line,
+        Some(true),
+        "the first check's line came only at the end:\n{streamed}"
+    );
+    assert!(
+        streamed.starts_with("hello-http · python\n\n  ✗ root-text"),
+        "{streamed}"
+    );
+    assert!(streamed.contains("1 of 12 checks passed"), "{streamed}");
+    assert_nothing_left(fixture, &dir, temp.path());
+}
+
+/// A server that accepts connections and never answers anything is told from one slow
+/// route (see `hangs_on_one_request`): the first timeout ends the run with one clear
+/// diagnosis, and the checks after it are not run instead of each timing out.
+#[test]
+fn a_server_that_answers_nothing_ends_the_run_at_its_first_timeout() {
+    let outcome = run("answers_nothing.py", false);
+    assert_eq!(outcome.code, 1);
+    let first = failure(&outcome, "root-text");
+    assert!(
+        first.starts_with("GET /: no complete response within 5.0 s")
+            && first.contains("accepted the connection but never answered"),
+        "{first}"
+    );
+    let checks = outcome.report["checks"].as_array().unwrap();
+    assert!(checks.len() > 5);
+    for check in &checks[1..] {
+        assert_eq!(
+            check["failure"], "not run: your server stopped answering anything",
+            "{check}"
+        );
+    }
+    // One request timeout (5 s) and one probe (3 s), not one timeout per check.
+    within(&outcome, 20);
 }

@@ -183,11 +183,31 @@ impl Client {
     }
 }
 
+/// How a request that timed out ends its description.
+pub const TIMED_OUT: &str = "(the per-request timeout)";
+
+/// Whether the server answers anything at all, within `wait`: a request for `/` on a
+/// fresh connection gets any byte back, or the connection closed. False only for a
+/// server that accepts connections and then says nothing (a hung one).
+pub async fn answers_at_all(port: u16, wait: Duration) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let probe = async {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .await?;
+        let mut byte = [0u8; 1];
+        stream.read(&mut byte).await
+    };
+    // Any end but the time running out: a byte, a closed or refused connection.
+    tokio::time::timeout(wait, probe).await.is_ok()
+}
+
 /// What went wrong, in words a beginner can act on.
 fn describe(error: &reqwest::Error, timeout: Duration) -> String {
     if error.is_timeout() {
         format!(
-            "no complete response within {:.1} s (the per-request timeout)",
+            "no complete response within {:.1} s {TIMED_OUT}",
             timeout.as_secs_f64()
         )
     } else if error.is_connect() {

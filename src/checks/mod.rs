@@ -61,6 +61,11 @@ impl Options {
 
 /// Why checks were not run when the deadline passed.
 pub const OUT_OF_TIME: &str = "the time limit of the whole run ran out";
+/// Why the checks after a hung server's first timeout do not run.
+pub const HUNG: &str = "your server stopped answering anything";
+/// How long a server whose request timed out gets to answer anything else, before it
+/// counts as hung: a server slow on one route answers a request for `/` at once.
+const HUNG_PROBE: Duration = Duration::from_secs(3);
 
 /// The checks `only` selects: it and, transitively, what it requires or reads values
 /// from. `None` selects all.
@@ -97,11 +102,18 @@ pub fn with_dependencies<'a>(checks: &'a [Check], ids: &[&str]) -> Vec<&'a Check
 }
 
 /// Run `checks` in order against `server`; state (captures) carries from one to the next.
+/// What `run` tells as it goes: a check starts; a check's result is known.
+pub enum Event<'a> {
+    Started(&'a Check),
+    Finished(&'a CheckResult),
+}
+
 pub async fn run(
     checks: &[&Check],
     server: &mut Supervisor,
     database: Option<&Target>,
     options: &Options,
+    observe: &mut dyn FnMut(Event),
 ) -> Vec<CheckResult> {
     let client = http::Client::new(server.port());
     let mut state = State {
@@ -111,7 +123,15 @@ pub async fn run(
     };
     let mut passed = HashSet::new();
     let mut results = Vec::new();
+    let mut hung = false;
     for check in checks {
+        if hung {
+            for result in not_run(&[check], HUNG) {
+                observe(Event::Finished(&result));
+                results.push(result);
+            }
+            continue;
+        }
         let needs: Vec<String> = check
             .requires
             .iter()
@@ -136,10 +156,14 @@ pub async fn run(
             .deadline
             .is_some_and(|deadline| Instant::now() >= deadline)
         {
-            results.extend(not_run(&[check], OUT_OF_TIME));
+            for result in not_run(&[check], OUT_OF_TIME) {
+                observe(Event::Finished(&result));
+                results.push(result);
+            }
             continue;
         }
         if result.needs.is_empty() {
+            observe(Event::Started(check));
             let mark = server.log().lock().expect("log lock").total();
             let started = Instant::now();
             let failure = run_check(
@@ -158,7 +182,19 @@ pub async fn run(
                     result.points = check.points;
                     passed.insert(check.id.clone());
                 }
-                Some(failure) => {
+                Some(mut failure) => {
+                    // A request that timed out: one slow route, or a server that answers
+                    // nothing at all? Then nothing after can pass: stop here.
+                    if failure.ends_with(http::TIMED_OUT)
+                        && !http::answers_at_all(server.port(), HUNG_PROBE).await
+                    {
+                        hung = true;
+                        failure.push_str(
+                            ". Your server accepted the connection but never answered, not \
+                             even a request for / a moment later: a handler that never sends \
+                             a response? The checks after this one did not run.",
+                        );
+                    }
                     // Give the server a moment to print what went wrong (a traceback).
                     tokio::time::sleep(Duration::from_millis(20)).await;
                     result.status = CheckStatus::Failed;
@@ -172,6 +208,7 @@ pub async fn run(
                 }
             }
         }
+        observe(Event::Finished(&result));
         results.push(result);
     }
     results

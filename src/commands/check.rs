@@ -55,13 +55,32 @@ pub fn check(course: &Course, args: &CheckArgs) -> Result<u8> {
         sandbox: Sandbox::OFF,
         database: database_choice(exercise, &args.database)?,
         quiet: false,
+        live: (format == Format::Human).then(LiveText::default),
     };
     let Some(report) = run(&workspace, exercise, &selected, &options, &settings)? else {
         eprintln!("\nInterrupted: your server was stopped.");
         return Ok(INTERRUPTED);
     };
     match format {
-        Format::Human => print!("{}", report::human::render(&report)),
+        Format::Human => {
+            // The live lines were the report's beginning: print the rest of it.
+            // On a terminal, one failure at a time unless asked for all.
+            let full = if std::io::stdout().is_terminal() && !args.all {
+                report::human::render_focused(
+                    &report,
+                    "`learn check --all` shows every failure in full",
+                )
+            } else {
+                report::human::render(&report)
+            };
+            let shown = settings
+                .live
+                .map(|live| live.lock().expect("live lock").clone());
+            match full.strip_prefix(shown.as_deref().unwrap_or_default()) {
+                Some(rest) => print!("{rest}"),
+                None => print!("\n{full}"),
+            }
+        }
         Format::Json => println!("{}", report::json(&report)),
     }
     if let Some(path) = &args.save_report {
@@ -90,6 +109,84 @@ pub(super) struct Settings {
     pub database: services::Choice,
     /// No spinners, also on a terminal: several runs share it (a batch).
     pub quiet: bool,
+    /// Print the human report as it is made (each check's line as soon as it is
+    /// known), keeping here what was printed.
+    pub live: Option<LiveText>,
+}
+
+/// What a live report has printed so far.
+pub(super) type LiveText = Arc<std::sync::Mutex<String>>;
+
+/// A human report printed as the run goes: the header at once, then each check's line
+/// as soon as it is known, with a spinner naming the running check on a terminal.
+struct Live {
+    printed: Option<LiveText>,
+    quiet: bool,
+    width: usize,
+    /// Made when the first check starts, so it never shares the terminal with the
+    /// build's or the start's spinner.
+    spinner: Option<ProgressBar>,
+}
+
+impl Live {
+    fn new(
+        printed: Option<LiveText>,
+        report: &RunReport,
+        selected: &[&crate::course::Check],
+        quiet: bool,
+    ) -> Live {
+        let live = Live {
+            printed,
+            quiet,
+            width: report::human::id_width(selected.iter().map(|check| check.id.as_str())),
+            spinner: None,
+        };
+        live.print(&report::human::header(report));
+        live
+    }
+
+    fn print(&self, text: &str) {
+        let Some(printed) = &self.printed else {
+            return;
+        };
+        let write = || {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+        };
+        match &self.spinner {
+            Some(spinner) => spinner.suspend(write),
+            None => write(),
+        }
+        printed.lock().expect("live lock").push_str(text);
+    }
+
+    fn event(&mut self, event: checks::Event) {
+        match event {
+            checks::Event::Started(check) => {
+                if self.printed.is_none() {
+                    return;
+                }
+                let spinner = self
+                    .spinner
+                    .get_or_insert_with(|| spinner("checking", self.quiet));
+                spinner.set_message(format!("checking {}", check.id));
+                spinner.reset_elapsed();
+            }
+            checks::Event::Finished(result) => {
+                self.print(&report::human::check_line(result, self.width));
+            }
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Some(spinner) = &self.spinner {
+            spinner.finish_and_clear();
+        }
+    }
 }
 
 /// The database `--db`/`--database-url` ask for, for an exercise that has one; an
@@ -209,6 +306,7 @@ pub(super) async fn pipeline(
         &workspace.config.run,
         options.seed,
     );
+    let mut live = Live::new(settings.live.clone(), &report, selected, settings.quiet);
     let building = spinner(
         &format!("building ({})", workspace.config.build),
         settings.quiet,
@@ -245,7 +343,15 @@ pub(super) async fn pipeline(
             );
         }
     };
-    let results = checks::run(selected, &mut server, services.database.as_ref(), options).await;
+    let results = checks::run(
+        selected,
+        &mut server,
+        services.database.as_ref(),
+        options,
+        &mut |event| live.event(event),
+    )
+    .await;
+    drop(live);
     server.stop().await;
     services.stop().await;
     report.server_log = log.lock().expect("log lock").tail(SERVER_LOG_LINES);

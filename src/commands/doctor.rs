@@ -93,6 +93,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
         sandbox: crate::sandbox::Sandbox::OFF,
         database: services::Choice::Sqlite,
         quiet: false,
+        live: None,
     };
     let started = runtime.block_on(async {
         if let Err(problem) = build::build(

@@ -229,6 +229,7 @@ fn grade_one(context: &Grading, path: &Path, quiet: bool) -> Graded {
                 sandbox,
                 database: database.clone(),
                 quiet,
+                live: None,
             };
             match run(&workspace, exercise, &selected, &options, &settings) {
                 Ok(Some(report)) => RunReport {

@@ -20,12 +20,14 @@ pub fn next_hint(course: &Course, workspace: &Workspace, check: Option<&str>) ->
     let exercise = course.exercise(&workspace.config.exercise)?;
     let checks = exercise.checks()?;
     let mut state = WorkspaceState::load(&workspace.state_dir());
+    // Before any run, the first check is the one to start with.
+    let first_run = check.is_none() && state.last_run.is_none();
     let id = match (check, &state.last_run) {
         (Some(id), _) => id.to_string(),
-        (None, None) => bail!(
-            "no check has run in this workspace yet. Run `learn check` first; \
-             `learn hint` then helps with the first check that fails."
-        ),
+        (None, None) => match checks.first() {
+            Some(first) => first.id.clone(),
+            None => bail!("{} has no checks", exercise.id),
+        },
         (None, Some(last)) => match last.not_passed.first() {
             Some(id) => id.clone(),
             None => {
@@ -71,6 +73,12 @@ pub fn next_hint(course: &Course, workspace: &Workspace, check: Option<&str>) ->
     } else {
         "That is the last hint. The `try it` line of `learn check` sends the same request by hand.\n"
     });
+    if first_run {
+        text.push_str(
+            "No check has run here yet, so this is the first check's hint; \
+             `learn check` shows which one fails.\n",
+        );
+    }
     state.hints_seen.insert(check.id.clone(), index + 1);
     state.save(&workspace.state_dir())?;
     Ok(text)

@@ -775,6 +775,7 @@ fn execute(
         sandbox: crate::sandbox::Sandbox::OFF,
         database,
         quiet: true,
+        live: None,
     };
     let options = Options::for_run(&exercise.timeouts, seed);
     match super::check::run(&workspace, exercise, &selected, &options, &settings) {

@@ -84,6 +84,7 @@ pub fn watch(course: &Course) -> Result<u8> {
             sandbox: crate::sandbox::Sandbox::OFF,
             database: crate::services::Choice::Sqlite,
             quiet: false,
+            live: None,
         };
         loop {
             let options = Options::for_run(&exercise.timeouts, rand::random());
@@ -96,7 +97,11 @@ pub fn watch(course: &Course) -> Result<u8> {
             };
             remember(&report, &workspace);
             clear_screen();
-            print!("{}", report::human::render(&report));
+            print!(
+                "{}",
+                report::human::render_focused(&report, "press a to see every failure in full")
+            );
+            let mut expanded = false;
             print_keys();
             // Changes saved while the checks ran start the next run at once.
             loop {
@@ -113,6 +118,21 @@ pub fn watch(course: &Course) -> Result<u8> {
                         Err(error) => println!("\n{error:#}"),
                     },
                     Some(Event::Key(b'l')) => print_log(&report),
+                    Some(Event::Key(b'a')) => {
+                        expanded = !expanded;
+                        clear_screen();
+                        print!(
+                            "{}",
+                            if expanded {
+                                report::human::render(&report)
+                            } else {
+                                report::human::render_focused(
+                                    &report,
+                                    "press a to see every failure in full",
+                                )
+                            }
+                        );
+                    }
                     Some(Event::Key(_)) => continue,
                 }
                 print_keys();
@@ -151,7 +171,8 @@ fn clear_screen() {
 fn print_keys() {
     println!(
         "\n{}",
-        "Watching for changes · h next hint · r run again · l server log · q quit".dimmed()
+        "Watching for changes · h next hint · a all failures · r run again · l server log · q quit"
+            .dimmed()
     );
     let _ = std::io::stdout().flush();
 }

@@ -27,49 +27,88 @@ const QUIET_HEADERS: [&str; 7] = [
     "content-length",
 ];
 
+/// The whole report, every failure in full.
 pub fn render(report: &RunReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} · {}\n", report.exercise.bold(), report.track);
-    for warning in &report.warnings {
-        let _ = writeln!(out, "{} {warning}\n", "warning:".yellow());
-    }
+    render_with(report, None)
+}
+
+/// The report a learner at a terminal reads: the first failure in full, the others as
+/// their line in the list, so there is one thing to fix at a time. `expand` says how to
+/// see them all ("`learn check --all` shows every failure in full").
+pub fn render_focused(report: &RunReport, expand: &str) -> String {
+    render_with(report, Some(expand))
+}
+
+/// `focus`: show only the first failure in full, and how to expand the others.
+fn render_with(report: &RunReport, focus: Option<&str>) -> String {
+    let mut out = header(report);
     match &report.problem {
         Some(problem) => render_problem(&mut out, report, problem),
-        None => render_checks(&mut out, report),
+        None => render_checks(&mut out, report, focus),
     }
     out
 }
 
-fn render_checks(out: &mut String, report: &RunReport) {
-    let width = report
-        .checks
-        .iter()
-        .map(|check| check.id.len())
-        .max()
-        .unwrap_or(0);
-    for check in &report.checks {
-        let (mark, tail) = match check.status {
-            CheckStatus::Passed => ("✓".green(), String::new()),
-            CheckStatus::Failed => ("✗".red(), String::new()),
-            CheckStatus::Skipped => (
-                "-".dimmed(),
-                format!("  (skipped: needs {})", check.needs.join(", ")),
-            ),
-        };
-        let _ = writeln!(
-            out,
-            "  {mark} {:<width$}  {}{}",
-            check.id,
-            check.title,
-            tail.dimmed()
-        );
+/// The report's first lines: the exercise, the track and any warnings. Known before
+/// anything runs, so a live report prints them first.
+pub fn header(report: &RunReport) -> String {
+    let mut out = format!("{} · {}\n\n", report.exercise.bold(), report.track);
+    for warning in &report.warnings {
+        let _ = writeln!(out, "{} {warning}\n", "warning:".yellow());
     }
-    for check in report
+    out
+}
+
+/// The width of the id column for checks with these ids.
+pub fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(str::len).max().unwrap_or(0)
+}
+
+/// One check's line of the list: its mark, id and title.
+pub fn check_line(check: &CheckResult, width: usize) -> String {
+    let (mark, tail) = match check.status {
+        CheckStatus::Passed => ("✓".green(), String::new()),
+        CheckStatus::Failed => ("✗".red(), String::new()),
+        CheckStatus::Skipped => (
+            "-".dimmed(),
+            format!("  (skipped: needs {})", check.needs.join(", ")),
+        ),
+    };
+    format!(
+        "  {mark} {:<width$}  {}{}\n",
+        check.id,
+        check.title,
+        tail.dimmed()
+    )
+}
+
+fn render_checks(out: &mut String, report: &RunReport, focus: Option<&str>) {
+    let width = id_width(report.checks.iter().map(|check| check.id.as_str()));
+    for check in &report.checks {
+        out.push_str(&check_line(check, width));
+    }
+    let failed: Vec<&CheckResult> = report
         .checks
         .iter()
         .filter(|check| check.status == CheckStatus::Failed)
-    {
+        .collect();
+    let shown = if focus.is_some() { 1 } else { failed.len() };
+    for check in failed.iter().take(shown) {
         let _ = write!(out, "\n{}", failure(report, check));
+    }
+    match failed.len().saturating_sub(shown) {
+        0 => {}
+        more => {
+            let (count, verb) = match more {
+                1 => ("1 more check".to_string(), "fails"),
+                _ => (format!("{more} more checks"), "fail"),
+            };
+            let expand = focus.unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n{count} {verb} (listed above). Fix this one first; {expand}."
+            );
+        }
     }
     let summary = &report.summary;
     let _ = writeln!(out);
