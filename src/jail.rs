@@ -396,8 +396,8 @@ fn own_dir(dir: &Path, uid: u32, fresh: bool) -> std::io::Result<()> {
 }
 
 /// Copy the submission `from` into the new folder `to`, owned by `uid`: folders,
-/// regular files (no set-id bits) and symbolic links as they are; FIFOs, sockets and
-/// devices are left out. `budget` is the bytes and entries still allowed.
+/// regular files (no set-id bits) and symbolic links as they are; FIFOs, sockets,
+/// devices and Python virtual environments are left out. `budget` is the bytes and entries still allowed.
 fn copy_tree(from: &Path, to: &Path, uid: u32, budget: &mut (u64, u64)) -> std::io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     own_dir(to, uid, true)?;
@@ -414,6 +414,11 @@ fn copy_tree(from: &Path, to: &Path, uid: u32, budget: &mut (u64, u64)) -> std::
         let target = to.join(entry.file_name());
         let meta = fs::symlink_metadata(&source)?;
         let kind = meta.file_type();
+        // A Python virtual environment names its own folder in every script: moved, it
+        // is broken (and the build makes a fresh one).
+        if kind.is_dir() && fs::symlink_metadata(source.join("pyvenv.cfg")).is_ok() {
+            continue;
+        }
         if kind.is_dir() {
             copy_tree(&source, &target, uid, budget)?;
             fs::set_permissions(

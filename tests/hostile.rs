@@ -812,3 +812,40 @@ fn a_server_that_answers_nothing_ends_the_run_at_its_first_timeout() {
     // One request timeout (5 s) and one probe (3 s), not one timeout per check.
     within(&outcome, 20);
 }
+
+/// A jail builds a copy of the submission: a Python virtual environment that came with
+/// it (made elsewhere, its scripts naming that folder) is left out for the build to
+/// make afresh, and so is learn's own state; the submission itself is never written.
+#[test]
+fn a_jail_builds_a_clean_copy() {
+    if skip_unless_root("a_jail_builds_a_clean_copy") {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let dir = hello_workspace(temp.path(), "python", "python3 -c pass", None);
+    fs::create_dir_all(dir.join(".venv/bin")).unwrap();
+    fs::write(dir.join(".venv/pyvenv.cfg"), "home = /elsewhere\n").unwrap();
+    fs::create_dir_all(dir.join(".learn")).unwrap();
+    fs::write(
+        dir.join("learn.toml"),
+        "exercise = \"hello-http\"\ntrack = \"python\"\n\
+         build = \"ls -A; touch built-here; exit 1\"\nrun = \"python3 -c pass\"\n",
+    )
+    .unwrap();
+    let output = learn(&temp.path().join("data"))
+        .args(["grade", "--exercise", "hello-http", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["problem"]["output"],
+        serde_json::json!(["learn.toml"])
+    );
+    assert!(
+        !dir.join("built-here").exists(),
+        "the build ran in the submission"
+    );
+    assert_eq!(processes_inside(temp.path()), Vec::<String>::new());
+}
