@@ -114,6 +114,30 @@ fn saves_rerun_the_checks_and_q_quits_cleanly() {
     watch.press(b"l");
     watch.wait_for("Your server's last lines", Duration::from_secs(10));
 
+    // Two failures: the first in full, the other on its line until `a` expands both.
+    edit(&app, "Hello, world!", "Hello, you!");
+    watch.wait_for(
+        "curl -i 'http://127.0.0.1:8000/health'",
+        Duration::from_secs(30),
+    );
+    watch.wait_for("more checks fail (listed above)", Duration::from_secs(10));
+    watch.wait_for(
+        "press a to see every failure in full",
+        Duration::from_secs(10),
+    );
+    watch.wait_for("q quit", Duration::from_secs(10));
+    watch.press(b"a");
+    watch.wait_for(
+        "curl -i 'http://127.0.0.1:8000/health'",
+        Duration::from_secs(10),
+    );
+    watch.wait_for(
+        "curl -i 'http://127.0.0.1:8000/greeting'",
+        Duration::from_secs(10),
+    );
+    edit(&app, "Hello, you!", "Hello, world!");
+    watch.wait_for("11 of 12 checks passed", Duration::from_secs(30));
+
     // A crash at start does not stop the watching.
     let working = fs::read_to_string(&app).unwrap();
     fs::write(&app, "this is not python\n").unwrap();

@@ -21,7 +21,7 @@ use crate::result::RunReport;
 use crate::workspace::Workspace;
 
 /// How long saves must pause before a run starts: an editor's burst is one change.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 /// Folders whose changes never start a run (tools write there all the time).
 const IGNORED: [&str; 2] = [".git", "dist"];
 
