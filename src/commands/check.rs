@@ -307,10 +307,7 @@ pub(super) async fn pipeline(
         options.seed,
     );
     let mut live = Live::new(settings.live.clone(), &report, selected, settings.quiet);
-    let building = spinner(
-        &format!("building ({})", workspace.config.build),
-        settings.quiet,
-    );
+    let building = spinner(&build_message(workspace), settings.quiet);
     let build_timeout = settings.build_timeout.unwrap_or(exercise.timeouts.build);
     let built = build::build(workspace, options.bounded(build_timeout), &settings.sandbox).await;
     building.finish_and_clear();
@@ -413,6 +410,52 @@ fn finish(
     report
 }
 
+/// What the build spinner says: the packages a build installs, when it installs
+/// them with pip (`requirements.txt`) or npm (`package.json`), else the command.
+fn build_message(workspace: &Workspace) -> String {
+    let build = &workspace.config.build;
+    let read = |name: &str| {
+        crate::atomic::read_small(&workspace.root.join(name), 1 << 20).unwrap_or_default()
+    };
+    let packages: Vec<String> = if build.contains("pip") {
+        read("requirements.txt")
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or("").trim())
+            .filter(|line| !line.is_empty() && !line.starts_with('-'))
+            .filter_map(|line| {
+                line.split(|c: char| "=<>!~;[ ".contains(c))
+                    .next()
+                    .map(str::to_string)
+            })
+            .collect()
+    } else if build.contains("npm") {
+        serde_json::from_str::<serde_json::Value>(&read("package.json"))
+            .ok()
+            .and_then(|package| {
+                package["dependencies"]
+                    .as_object()
+                    .map(|deps| deps.keys().cloned().collect())
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    installing(&packages).unwrap_or_else(|| format!("building ({build})"))
+}
+
+/// "installing flask and its dependencies", for up to two packages named.
+fn installing(packages: &[String]) -> Option<String> {
+    Some(match packages {
+        [] => return None,
+        [one] => format!("installing {one} and its dependencies"),
+        [one, two] => format!("installing {one}, {two} and their dependencies"),
+        [one, two, rest @ ..] => format!(
+            "installing {one}, {two}, {} more and their dependencies",
+            rest.len()
+        ),
+    })
+}
+
 /// A spinner with elapsed time on a terminal; nothing at all otherwise or with NO_COLOR.
 fn spinner(message: &str, quiet: bool) -> ProgressBar {
     let plain = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
@@ -468,4 +511,54 @@ fn save_markdown(path: &Path, report: &RunReport) -> Result<()> {
     colored::control::set_override(false);
     let text = report::markdown::render(report, &toolchain);
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace_with(build: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
+        let temp = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(temp.path().join(name), text).unwrap();
+        }
+        let config = toml::from_str(&format!(
+            "exercise = \"crud-app\"\ntrack = \"python\"\nbuild = {build:?}\nrun = \"true\"\n"
+        ))
+        .unwrap();
+        let workspace = Workspace {
+            root: temp.path().to_path_buf(),
+            config,
+        };
+        (temp, workspace)
+    }
+
+    #[test]
+    fn the_build_spinner_names_what_it_installs() {
+        let pip = "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt";
+        let (_temp, flask) = workspace_with(pip, &[("requirements.txt", "# web\nflask==3.1.3\n")]);
+        assert_eq!(
+            build_message(&flask),
+            "installing flask and its dependencies"
+        );
+        let (_temp, two) = workspace_with(
+            pip,
+            &[(
+                "requirements.txt",
+                "Flask>=3\n-r more.txt\npsycopg[binary]==3.2\n",
+            )],
+        );
+        assert_eq!(
+            build_message(&two),
+            "installing Flask, psycopg and their dependencies"
+        );
+        let package = r#"{"dependencies": {"express": "^5", "pg": "^8", "sqlite": "^5"}}"#;
+        let (_temp, node) = workspace_with("npm ci", &[("package.json", package)]);
+        assert_eq!(
+            build_message(&node),
+            "installing express, pg, 1 more and their dependencies"
+        );
+        let (_temp, other) = workspace_with("make", &[]);
+        assert_eq!(build_message(&other), "building (make)");
+    }
 }
