@@ -511,3 +511,37 @@ fn a_terminal_shows_one_failure_at_a_time_and_all_on_request() {
     insta::assert_snapshot!("check_all", all);
     assert!(all.lines().count() > focused.lines().count() * 2);
 }
+
+/// The Python tracks build with uv when the machine has it: the virtual environment
+/// is uv's, with pip in it for the learner, and the solution passes. (Machines without
+/// uv take the pip branch, as every other test does.)
+#[test]
+fn python_builds_use_uv_when_the_machine_has_it() {
+    let Some(uv) = std::env::var_os("LEARN_TEST_UV").map(std::path::PathBuf::from) else {
+        eprintln!("skipped: set LEARN_TEST_UV to a uv binary (.ci/run installs one)");
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("hello");
+    copy_dir(&repo().join("tests/solutions/hello-http/python"), &dir);
+    // A folder with uv alone, so nothing else of uv's home lands on PATH.
+    let bin = temp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(&uv, bin.join("uv")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let output = learn(&temp.path().join("data"))
+        .env("PATH", path)
+        .args(["check", "--format", "json", "--path"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let config = fs::read_to_string(dir.join(".venv/pyvenv.cfg")).unwrap();
+    assert!(config.contains("uv = "), "not uv's: {config}");
+    assert!(dir.join(".venv/bin/pip").exists(), "no pip for the learner");
+}
