@@ -125,3 +125,53 @@ fn a_roadmap_naming_a_missing_exercise_says_which_file_is_missing() {
         "{stderr}"
     );
 }
+
+/// An exercise's `[secrets]`: made fresh for every run from the seed, given to the
+/// server in its environment and to the checks as `{{NAME}}`; `learn show` names them,
+/// never their values.
+#[test]
+fn secrets_reach_the_server_and_the_checks_fresh_each_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let keys = repo().join("tests/courses/keys");
+    let ws = temp.path().join("ws");
+    copy_dir(&keys.join("scaffolds/keyed/python"), &ws);
+    let check = |seed: &str| {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&keys)
+            .args(["check", "--format", "json", "--seed", seed, "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code().unwrap(), report)
+    };
+    // The scaffold opens to any key: the check with a wrong one fails.
+    let (code, report) = check("1");
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::ids_with_status(&report, "failed"),
+        ["stays-shut-without-it"]
+    );
+    edit(
+        &ws.join("server.py"),
+        "status, body = 200, {}",
+        "ok = self.headers.get(\"X-Api-Key\") == os.environ[\"API_KEY\"]\n            status, body = (200, {}) if ok else (401, {})",
+    );
+    for seed in ["1", "2"] {
+        let (code, report) = check(seed);
+        assert_eq!(code, 0, "seed {seed}: {report}");
+    }
+    let shown = learn(&temp.path().join("data"))
+        .arg("--course")
+        .arg(&keys)
+        .args(["show", "keyed"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("API_KEY (fresh each run: 24 random letters and digits)")
+            && shown.contains("SIGNING_KEY (fresh each run: 32 random bytes as hex)"),
+        "{shown}"
+    );
+}

@@ -113,11 +113,15 @@ pub async fn run(
     server: &mut Supervisor,
     database: Option<&Target>,
     options: &Options,
+    secrets: &[(String, String)],
     observe: &mut dyn FnMut(Event),
 ) -> Vec<CheckResult> {
     let client = http::Client::new(server.port());
     let mut state = State {
-        vars: BTreeMap::new(),
+        vars: secrets
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect(),
         generator: Generator::new(options.seed),
         database: database.cloned(),
     };

@@ -345,6 +345,7 @@ pub(super) async fn pipeline(
         &mut server,
         services.database.as_ref(),
         options,
+        &exercise.secret_values(options.seed),
         &mut |event| live.event(event),
     )
     .await;
@@ -377,6 +378,7 @@ pub(super) async fn start_server(
     let owner = settings.sandbox.jail.as_ref().map(|cell| cell.owner());
     let services = services::provision(exercise, &settings.database, start_timeout, owner).await?;
     let mut env = exercise.env.clone();
+    env.extend(exercise.secret_values(options.seed));
     env.extend(services.env.iter().cloned());
     // Python randomises set and dict order per process; tie it to the seed so a run
     // with the same seed repeats exactly (see the README's server contract).

@@ -203,6 +203,7 @@ fn show(course: &Course, id: &str) -> Result<()> {
             .iter()
             .map(|(name, value)| format!("{name}={value}")),
     );
+    env.extend(exercise.secrets.iter().map(|secret| secret.describe()));
     println!("Your server gets: {}\n", env.join(", "));
     println!("{}", exercise.readme.trim_end());
     Ok(())

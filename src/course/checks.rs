@@ -385,12 +385,18 @@ const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 
 /// Parse and validate a checks file; every mistake points at its file:line:col.
 pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
-    parse_for(file, source, true)
+    parse_for(file, source, true, &[])
 }
 
-/// `parse`, for an exercise that has a database (`has_database`) or not: without one,
-/// a database step is a mistake in the file, not a failure at run time.
-pub fn parse_for(file: &str, source: &str, has_database: bool) -> Result<Vec<Check>, SourceError> {
+/// `parse`, for an exercise that has a database (`has_database`) or not (without one, a
+/// database step is a mistake in the file, not a failure at run time) and that gives
+/// the server the `secrets` named, which templates may use.
+pub fn parse_for(
+    file: &str,
+    source: &str,
+    has_database: bool,
+    secrets: &[&str],
+) -> Result<Vec<Check>, SourceError> {
     let raw: RawFile =
         toml::from_str(source).map_err(|error| SourceError::from_toml(file, source, &error))?;
     let mut parser = Parser {
@@ -399,6 +405,7 @@ pub fn parse_for(file: &str, source: &str, has_database: bool) -> Result<Vec<Che
         has_database,
         defined: template::BUILTINS
             .iter()
+            .chain(secrets)
             .map(|name| (name.to_string(), None))
             .collect(),
         ids: Vec::new(),
@@ -1126,7 +1133,7 @@ expect = [{ query = "json $[*].columns", contains = ["author_id"] }]
 
     #[test]
     fn a_database_step_needs_an_exercise_with_a_database() {
-        let error = parse_for("checks.toml", DATABASE, false).unwrap_err();
+        let error = parse_for("checks.toml", DATABASE, false, &[]).unwrap_err();
         assert_eq!(error.line, 11, "the step's [[check.step]]");
         assert!(
             error

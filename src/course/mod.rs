@@ -54,6 +54,8 @@ pub struct Exercise {
     pub tracks: Vec<String>,
     /// Extra environment the server receives, beyond PORT, TZ and LANG.
     pub env: Vec<(String, String)>,
+    /// Values made fresh for every run and given to the server in its environment.
+    pub secrets: Vec<Secret>,
     /// The database the server gets through DATABASE_URL, if the exercise has one.
     pub database: Option<Database>,
     pub timeouts: Timeouts,
@@ -61,6 +63,104 @@ pub struct Exercise {
     checks_file: String,
     checks_source: String,
     source: Source,
+}
+
+/// A value learn makes fresh for every run, from the run's seed, and gives the server
+/// in its environment and the checks as `{{NAME}}`: a signing key, an admin's password.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub name: String,
+    kind: SecretKind,
+    size: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum SecretKind {
+    /// `hex:N`: N random bytes as 2N hex digits (a signing key).
+    Hex,
+    /// `word:N`: N random letters and digits (a password).
+    Word,
+}
+
+impl Secret {
+    /// `hex:32` or `word:16`, as exercise.toml writes it.
+    fn parse(name: &str, spec: &str) -> Result<Secret, String> {
+        let valid_name = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !valid_name {
+            return Err(format!(
+                "secrets.{name}: a secret's name is an environment variable's, like JWT_SECRET"
+            ));
+        }
+        let (kind, size) = spec.split_once(':').unwrap_or((spec, ""));
+        let kind = match kind {
+            "hex" => SecretKind::Hex,
+            "word" => SecretKind::Word,
+            _ => {
+                return Err(format!(
+                    "secrets.{name} = \"{spec}\": expected \"hex:N\" or \"word:N\""
+                ));
+            }
+        };
+        match size.parse::<usize>() {
+            Ok(size @ 1..=256) => Ok(Secret {
+                name: name.to_string(),
+                kind,
+                size,
+            }),
+            _ => Err(format!(
+                "secrets.{name} = \"{spec}\": the size is a number from 1 to 256"
+            )),
+        }
+    }
+
+    /// This secret's value in the run with `seed`: the same seed, the same value.
+    pub fn value(&self, seed: u64) -> String {
+        use sha2::{Digest, Sha256};
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut value = String::new();
+        let mut block = 0u64;
+        while value.len()
+            < self.size
+                * if matches!(self.kind, SecretKind::Hex) {
+                    2
+                } else {
+                    1
+                }
+        {
+            let bytes = Sha256::digest(format!("{seed}:{}:{block}", self.name));
+            block += 1;
+            for byte in bytes {
+                match self.kind {
+                    SecretKind::Hex if value.len() < self.size * 2 => {
+                        value.push_str(&format!("{byte:02x}"))
+                    }
+                    // 248 = 4 × 62: no letter is likelier than another.
+                    SecretKind::Word if value.len() < self.size && byte < 248 => {
+                        value.push(ALPHABET[usize::from(byte) % ALPHABET.len()] as char)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        value
+    }
+
+    /// What `learn show` says of it.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            SecretKind::Hex => format!(
+                "{} (fresh each run: {} random bytes as hex)",
+                self.name, self.size
+            ),
+            SecretKind::Word => format!(
+                "{} (fresh each run: {} random letters and digits)",
+                self.name, self.size
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +195,9 @@ struct RawExercise {
     tracks: Vec<String>,
     #[serde(default)]
     env: toml::Table,
+    /// Values made fresh for every run: `NAME = "hex:32"` or `"word:16"`.
+    #[serde(default)]
+    secrets: toml::Table,
     /// A database the runner provides through DATABASE_URL: "sqlite".
     database: Option<String>,
     #[serde(default)]
@@ -290,11 +393,25 @@ impl Course {
 impl Exercise {
     /// The hidden checks, parsed and validated.
     pub fn checks(&self) -> Result<Vec<Check>, SourceError> {
+        let secrets: Vec<&str> = self
+            .secrets
+            .iter()
+            .map(|secret| secret.name.as_str())
+            .collect();
         checks::parse_for(
             &self.checks_file,
             &self.checks_source,
             self.database.is_some(),
+            &secrets,
         )
+    }
+
+    /// The secrets' values in the run with `seed`, as environment variables.
+    pub fn secret_values(&self, seed: u64) -> Vec<(String, String)> {
+        self.secrets
+            .iter()
+            .map(|secret| (secret.name.clone(), secret.value(seed)))
+            .collect()
     }
 
     /// The track with this name, or an error naming the ones on offer.
@@ -326,12 +443,28 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
     let text = source.text(&format!("exercises/{id}/exercise.toml"))?;
     let raw: RawExercise =
         toml::from_str(&text).map_err(|error| SourceError::from_toml(&file, &text, &error))?;
-    let env = raw
+    let env: Vec<(String, String)> = raw
         .env
         .into_iter()
         .map(|(name, value)| match value {
             toml::Value::String(value) => Ok((name, value)),
             _ => bail!("{file}: env.{name} must be a string"),
+        })
+        .collect::<Result<_>>()?;
+    let secrets: Vec<Secret> = raw
+        .secrets
+        .into_iter()
+        .map(|(name, spec)| {
+            let spec = spec
+                .as_str()
+                .ok_or_else(|| anyhow::anyhow!("{file}: secrets.{name} must be a string"))?;
+            let secret =
+                Secret::parse(&name, spec).map_err(|error| anyhow::anyhow!("{file}: {error}"))?;
+            let taken = ["PORT", "TZ", "LANG", "DATABASE_URL", "PYTHONHASHSEED"];
+            if taken.contains(&name.as_str()) || env.iter().any(|(other, _)| *other == name) {
+                bail!("{file}: secrets.{name}: the server already gets a {name}");
+            }
+            Ok(secret)
         })
         .collect::<Result<_>>()?;
     let database = match raw.database.as_deref() {
@@ -350,6 +483,7 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
         summary: raw.summary,
         tracks: raw.tracks,
         env,
+        secrets,
         database,
         timeouts: Timeouts {
             build: ms(raw.timeouts.build_ms, defaults.build),
@@ -380,6 +514,35 @@ impl Default for Timeouts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_fresh_for_each_seed_and_the_same_for_one() {
+        let key = Secret::parse("SIGNING_KEY", "hex:32").unwrap();
+        let password = Secret::parse("ADMIN_PASSWORD", "word:40").unwrap();
+        assert_eq!(key.value(7), key.value(7));
+        assert_ne!(key.value(7), key.value(8));
+        assert_ne!(
+            password.value(7),
+            Secret::parse("OTHER", "word:40").unwrap().value(7)
+        );
+        assert_eq!(key.value(7).len(), 64);
+        assert!(key.value(7).chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(password.value(7).len(), 40);
+        assert!(password.value(7).chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn a_malformed_secret_says_what_is_expected() {
+        for (name, spec, says) in [
+            ("KEY", "base64:32", "expected \"hex:N\" or \"word:N\""),
+            ("KEY", "hex:0", "a number from 1 to 256"),
+            ("KEY", "hex", "a number from 1 to 256"),
+            ("jwt-secret", "hex:32", "an environment variable's"),
+        ] {
+            let error = Secret::parse(name, spec).unwrap_err();
+            assert!(error.contains(says), "{name} = {spec}: {error}");
+        }
+    }
 
     #[test]
     fn every_embedded_exercise_loads_with_valid_checks() {

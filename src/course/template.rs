@@ -35,13 +35,18 @@ impl Template {
                 .find("}}")
                 .ok_or_else(|| format!("`{{{{` without a closing `}}}}` in {source:?}"))?;
             let name = after[..close].trim();
-            let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            // Captures are lowercase; a secret is named like its environment variable.
+            let lower = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
                 && name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !valid {
+            let upper = name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !(lower || upper) {
                 return Err(format!(
-                    "`{{{{{name}}}}}` is not a valid name: use lowercase letters, digits and _"
+                    "`{{{{{name}}}}}` is not a valid name: use lowercase letters, digits and _ (or a secret's NAME)"
                 ));
             }
             parts.push(Part::Var(name.to_string()));
