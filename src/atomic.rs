@@ -45,10 +45,23 @@ pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
 /// or a device planted where a file belongs (a build input, a state file) would
 /// otherwise stall learn. The file and its size.
 pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    open_regular_with(path, rustix::fs::OFlags::empty())
+}
+
+/// `open_regular`, never through a symlink (one swapped in since `path` was looked at):
+/// for reading a stranger's files as root.
+pub fn open_regular_no_follow(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    open_regular_with(path, rustix::fs::OFlags::NOFOLLOW)
+}
+
+fn open_regular_with(
+    path: &Path,
+    extra: rustix::fs::OFlags,
+) -> std::io::Result<(std::fs::File, u64)> {
     use rustix::fs::{FileType, Mode, OFlags};
     let fd = rustix::fs::open(
         path,
-        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | extra,
         Mode::empty(),
     )?;
     let stat = rustix::fs::fstat(&fd)?;

@@ -196,7 +196,10 @@ impl Prison {
                     .unwrap_or_default()
                     .iter()
                     .filter(|dir| dir.is_absolute() && dir.is_dir())
-                    .map(|dir| format!(" && test -x {}", shell_quote(dir)))
+                    .map(|dir| {
+                        let dir = dir.display().to_string();
+                        format!(" && test -x {}", crate::report::human::quote(&dir))
+                    })
                     .collect::<String>()
             ))
             .current_dir(&cell.work)
@@ -276,6 +279,10 @@ impl Cell {
     /// Kill every process of the jail's user at once (one `kill(-1)` as that user,
     /// which no fork can outrun), wherever it went: the end of a build or a server.
     pub fn kill_all(&self) {
+        // With namespaces, the end of the jail's init has killed everything already.
+        if self.spec.namespaces {
+            return;
+        }
         if let Ok(exe) = std::env::current_exe() {
             let _ = std::process::Command::new(exe)
                 .arg(ENTER)
@@ -362,11 +369,6 @@ fn toolchains_under(home: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// `path` as one word for `sh`.
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
-}
-
 fn canonical(path: &Path) -> Option<PathBuf> {
     fs::canonicalize(path).ok()
 }
@@ -436,7 +438,7 @@ fn copy_tree(from: &Path, to: &Path, uid: u32, budget: &mut (u64, u64)) -> std::
                 )));
             }
             budget.0 -= meta.len();
-            let mut file = open_no_follow(&source)?;
+            let (mut file, _) = crate::atomic::open_regular_no_follow(&source)?;
             let mut copy = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -447,18 +449,6 @@ fn copy_tree(from: &Path, to: &Path, uid: u32, budget: &mut (u64, u64)) -> std::
         }
     }
     Ok(())
-}
-
-/// Open the regular file `path` for reading, never through a symlink (one swapped in
-/// since it was looked at) and never blocking on a FIFO.
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    use rustix::fs::{FileType, Mode, OFlags};
-    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-    let fd = rustix::fs::open(path, flags, Mode::empty())?;
-    if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) != FileType::RegularFile {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    Ok(fs::File::from(fd))
 }
 
 /// `learn __jail SPEC SCRIPT`: enter the jail SPEC describes and run `sh -c SCRIPT`

@@ -801,6 +801,7 @@ fn a_server_that_answers_nothing_ends_the_run_at_its_first_timeout() {
             && first.contains("accepted the connection but never answered"),
         "{first}"
     );
+    insta::assert_snapshot!("hung_server_diagnosis", first);
     let checks = outcome.report["checks"].as_array().unwrap();
     assert!(checks.len() > 5);
     for check in &checks[1..] {

@@ -285,15 +285,16 @@ fn jail(
             };
             Ok((copy, sandbox, None))
         }
-        Err(why) => Ok((
-            workspace,
-            Sandbox::GRADING,
-            Some(format!(
-                "the submission ran without a jail, as learn's own user, able to see \
-                 learn's files and processes: {why}"
-            )),
-        )),
+        Err(why) => Ok((workspace, Sandbox::GRADING, Some(unjailed(why)))),
     }
+}
+
+/// The report's warning for a submission graded without a jail, and why there was none.
+fn unjailed(why: &str) -> String {
+    format!(
+        "the submission ran without a jail, as learn's own user, able to see learn's \
+         files and processes: {why}"
+    )
 }
 
 /// Which protections the submission ran under (the JSON report's `protections`).
@@ -532,6 +533,16 @@ fn append_step_summary(report: &RunReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_submission_without_a_jail_is_told_why() {
+        assert_eq!(
+            unjailed("learn does not run as root; run learn grade as root to jail it"),
+            "the submission ran without a jail, as learn's own user, able to see learn's \
+             files and processes: learn does not run as root; run learn grade as root to \
+             jail it"
+        );
+    }
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {

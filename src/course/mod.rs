@@ -85,11 +85,7 @@ enum SecretKind {
 impl Secret {
     /// `hex:32` or `word:16`, as exercise.toml writes it.
     fn parse(name: &str, spec: &str) -> Result<Secret, String> {
-        let valid_name = name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !valid_name {
+        if !template::is_secret_name(name) {
             return Err(format!(
                 "secrets.{name}: a secret's name is an environment variable's, like JWT_SECRET"
             ));
@@ -120,31 +116,27 @@ impl Secret {
     pub fn value(&self, seed: u64) -> String {
         use sha2::{Digest, Sha256};
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let length = match self.kind {
+            SecretKind::Hex => self.size * 2,
+            SecretKind::Word => self.size,
+        };
         let mut value = String::new();
-        let mut block = 0u64;
-        while value.len()
-            < self.size
-                * if matches!(self.kind, SecretKind::Hex) {
-                    2
-                } else {
-                    1
-                }
-        {
-            let bytes = Sha256::digest(format!("{seed}:{}:{block}", self.name));
-            block += 1;
-            for byte in bytes {
+        for block in 0u64.. {
+            for byte in Sha256::digest(format!("{seed}:{}:{block}", self.name)) {
                 match self.kind {
-                    SecretKind::Hex if value.len() < self.size * 2 => {
-                        value.push_str(&format!("{byte:02x}"))
-                    }
+                    SecretKind::Hex => value.push_str(&format!("{byte:02x}")),
                     // 248 = 4 × 62: no letter is likelier than another.
-                    SecretKind::Word if value.len() < self.size && byte < 248 => {
+                    SecretKind::Word if byte < 248 => {
                         value.push(ALPHABET[usize::from(byte) % ALPHABET.len()] as char)
                     }
-                    _ => {}
+                    SecretKind::Word => {}
                 }
             }
+            if value.len() >= length {
+                break;
+            }
         }
+        value.truncate(length);
         value
     }
 

@@ -3,6 +3,14 @@
 use serde_json::Value;
 
 /// Generators that make a fresh value at every use (see `checks::generate`).
+/// A secret's name, which is its environment variable's: `JWT_SECRET`.
+pub fn is_secret_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 pub const BUILTINS: [&str; 4] = ["uuid", "random_word", "random_int", "random_email"];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,11 +48,7 @@ impl Template {
                 && name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            let upper = name.starts_with(|c: char| c.is_ascii_uppercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            if !(lower || upper) {
+            if !(lower || is_secret_name(name)) {
                 return Err(format!(
                     "`{{{{{name}}}}}` is not a valid name: use lowercase letters, digits and _ (or a secret's NAME)"
                 ));

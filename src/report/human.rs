@@ -444,7 +444,7 @@ fn curl(exchange: &Exchange) -> String {
 }
 
 /// Single-quote for a POSIX shell.
-fn quote(text: &str) -> String {
+pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
