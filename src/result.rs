@@ -145,6 +145,24 @@ pub enum StepResult {
     },
     /// The server's database was read.
     Database(Box<DatabaseRead>),
+    /// A JWT was made and bound to a name.
+    Mint(Box<MintRecord>),
+}
+
+/// A token a mint step made: what kind, its header and claims, and the token.
+#[derive(Debug, Serialize)]
+pub struct MintRecord {
+    /// valid, expired, not_yet_valid, wrong_key, alg_none or tampered.
+    pub made: String,
+    pub into: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One read of the server's database and what it found.

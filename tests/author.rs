@@ -175,3 +175,71 @@ fn secrets_reach_the_server_and_the_checks_fresh_each_run() {
         "{shown}"
     );
 }
+
+/// Named clients keep a cookie jar each, sent back on their own requests only; cookie
+/// queries read a cookie and its attributes; an expired cookie leaves the jar.
+#[test]
+fn named_clients_keep_their_own_cookies() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = repo().join("tests/courses/clients");
+    let ws = temp.path().join("ws");
+    copy_dir(&course.join("scaffolds/doors/python"), &ws);
+    let check = || {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&course)
+            .args(["check", "--format", "json", "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code().unwrap(), report)
+    };
+    let (code, report) = check();
+    assert_eq!(code, 0, "{report}");
+    // Each jar sent what its client was given: alice's request carried alice's cookie.
+    let sent = &report["checks"][0]["steps"][2]["request"]["headers"];
+    let alice_sid = report["checks"][0]["steps"][0]["captures"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        sent.as_array()
+            .unwrap()
+            .iter()
+            .any(|pair| pair[0] == "Cookie" && pair[1] == format!("sid={alice_sid}")),
+        "{sent}"
+    );
+    // A cookie without HttpOnly fails the attribute query, and says what it got.
+    edit(&ws.join("server.py"), "HttpOnly; ", "");
+    let (code, report) = check();
+    assert_eq!(code, 1);
+    assert_eq!(common::ids_with_status(&report, "failed"), ["two-visitors"]);
+    let failure = report["checks"][0]["failure"].as_str().unwrap();
+    assert!(
+        failure.contains("cookie sid[HttpOnly] equals true"),
+        "{failure}"
+    );
+    // A logout that expires the cookie but keeps the session on the server: only the
+    // jar forgetting the cookie makes the next /whoami a stranger's.
+    edit(
+        &ws.join("server.py"),
+        "SameSite=Lax",
+        "HttpOnly; SameSite=Lax",
+    );
+    edit(
+        &ws.join("server.py"),
+        "SESSIONS.pop(self.session(), None)",
+        "pass",
+    );
+    let (code, report) = check();
+    assert_eq!(code, 0, "{report}");
+    // And one that keeps the cookie too: alice is still alice.
+    edit(&ws.join("server.py"), "\"sid=; Max-Age=0; Path=/\"", "None");
+    let (code, report) = check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        common::ids_with_status(&report, "failed"),
+        ["logout-forgets"]
+    );
+}

@@ -1,24 +1,27 @@
 //! Running the hidden checks against a started server. Produces the result model and
 //! knows nothing about terminals.
 
+mod cookie;
 mod database;
 mod diff;
 mod generate;
 mod http;
+mod jwt;
 mod predicate;
 mod query;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::course::checks::{
-    Assertion, Body, Check, Inspection, Predicate, Query, Read, Request, Step,
+    Assertion, Body, Check, Inspection, Mint, Predicate, Query, Read, Request, Step,
 };
 use crate::course::template::{self, Scope, Template};
 use crate::result::{
-    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, StepResult,
+    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, MintRecord,
+    StepResult,
 };
 use crate::server::Supervisor;
 use crate::services::Target;
@@ -124,6 +127,7 @@ pub async fn run(
             .collect(),
         generator: Generator::new(options.seed),
         database: database.cloned(),
+        jars: HashMap::new(),
     };
     let mut passed = HashSet::new();
     let mut results = Vec::new();
@@ -245,6 +249,8 @@ struct State {
     generator: Generator,
     /// The server's database, for database steps.
     database: Option<Target>,
+    /// Each named client's cookies ("" is the default client's).
+    jars: HashMap<String, cookie::Jar>,
 }
 
 impl Scope for State {
@@ -378,6 +384,14 @@ async fn run_check(
                 }
                 captured.bind(&mut state.vars);
             }
+            Step::Mint(mint) => {
+                let record = make_token(mint, state);
+                let failure = record.error.clone();
+                steps.push(StepResult::Mint(Box::new(record)));
+                if failure.is_some() {
+                    return failure;
+                }
+            }
             Step::Database(inspection) => {
                 let Some(left) = budget.left() else {
                     return Some(budget.why);
@@ -448,7 +462,9 @@ async fn send(
         Err(error) => return (None, Some(error)),
     };
     let summary = format!("{} {}", outgoing.method, outgoing.path);
+    let path = outgoing.path.clone();
     let (record, response) = client.send(outgoing, timeout).await;
+    keep_cookies(request, &path, &response, state);
     let (exchange, failure) = judge(request, &summary, record, response, state, server).await;
     (Some(exchange), failure)
 }
@@ -471,6 +487,10 @@ async fn send_at_once(
         .iter()
         .map(|outgoing| format!("{} {}", outgoing.method, outgoing.path))
         .collect();
+    let paths: Vec<String> = outgoing
+        .iter()
+        .map(|outgoing| outgoing.path.clone())
+        .collect();
     let sent = futures_util::future::join_all(
         outgoing
             .into_iter()
@@ -480,6 +500,7 @@ async fn send_at_once(
     let mut exchanges = Vec::with_capacity(copies);
     let mut first_failure = None;
     for (number, (summary, (record, response))) in summaries.iter().zip(sent).enumerate() {
+        keep_cookies(request, &paths[number], &response, state);
         let (exchange, failure) = judge(request, summary, record, response, state, server).await;
         exchanges.push(exchange);
         if let Some(failure) = failure {
@@ -489,6 +510,62 @@ async fn send_at_once(
         }
     }
     Ok((exchanges, first_failure))
+}
+
+/// Keep the cookies a response set, in the jar of the client that sent the request.
+fn keep_cookies(
+    request: &Request,
+    path: &str,
+    response: &Result<http::Response, String>,
+    state: &mut State,
+) {
+    if let Ok(response) = response {
+        state
+            .jars
+            .entry(request.client.clone())
+            .or_default()
+            .store(path, &response.headers);
+    }
+}
+
+/// Make a mint step's token and bind it; the record says what was made, or why not.
+fn make_token(mint: &Mint, state: &mut State) -> MintRecord {
+    let mut record = MintRecord {
+        made: mint.kind.name().to_string(),
+        into: mint.into.clone(),
+        token: None,
+        header: None,
+        claims: None,
+        error: None,
+    };
+    let made = (|| {
+        let key = match &mint.key {
+            Some(key) => key.render_text(state)?,
+            None => String::new(),
+        };
+        let token = match &mint.token {
+            Some(token) => Some(token.render_text(state)?),
+            None => None,
+        };
+        let claims = template::render_json(&mint.claims, state)?;
+        let claims = claims.as_object().cloned().unwrap_or_default();
+        // Another key, made from the seed like every generated value.
+        let other_key = template::as_text(&state.lookup("uuid")?);
+        let now = chrono::Utc::now().timestamp();
+        jwt::mint(mint.kind, now, &claims, &key, &other_key, token.as_deref())
+    })();
+    match made {
+        Ok(minted) => {
+            state
+                .vars
+                .insert(mint.into.clone(), Value::String(minted.token.clone()));
+            record.token = Some(minted.token);
+            record.header = Some(minted.header);
+            record.claims = Some(minted.claims);
+        }
+        Err(error) => record.error = Some(format!("could not make the token: {error}")),
+    }
+    record
 }
 
 /// Judge one response (or the error in its place) against a request step's assertions,
@@ -672,6 +749,18 @@ fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String
                 .collect()
         };
     let mut headers = pairs(&request.headers, state)?;
+    let path = request.path.render_text(state)?;
+    let sets_cookie = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    if let Some(cookies) = state
+        .jars
+        .get(&request.client)
+        .and_then(|jar| jar.header(&path))
+        .filter(|_| !sets_cookie)
+    {
+        headers.push(("Cookie".to_string(), cookies));
+    }
     let body = match &request.body {
         Body::Empty => None,
         Body::Raw(template) => Some(template.render_text(state)?),
@@ -687,7 +776,7 @@ fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String
     };
     Ok(http::Outgoing {
         method: request.method.clone(),
-        path: request.path.render_text(state)?,
+        path,
         query: pairs(&request.query, state)?,
         headers,
         body,
@@ -708,6 +797,7 @@ fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicat
         Predicate::Contains(expected) => Predicate::Contains(value(expected)?),
         Predicate::NotContains(expected) => Predicate::NotContains(value(expected)?),
         Predicate::ContainsAll(expected) => Predicate::ContainsAll(value(expected)?),
+        Predicate::SignedWith(key) => Predicate::SignedWith(value(key)?),
         Predicate::OneOf(options) => {
             Predicate::OneOf(options.iter().map(value).collect::<Result<_, _>>()?)
         }

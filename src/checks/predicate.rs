@@ -47,6 +47,13 @@ pub fn evaluate(predicate: &Predicate, actual: Option<&Value>, root: &str) -> Re
                 Ok(())
             }
         }
+        Predicate::SignedWith(key) => match (actual, key) {
+            (Value::String(token), Value::String(key)) => {
+                super::jwt::verify(token, key).map_err(|why| format!("{}: {why}", show(actual)))
+            }
+            (_, Value::String(_)) => got(),
+            _ => Err("the key to verify with is not a string".to_string()),
+        },
         Predicate::Matches(regex) => match actual {
             Value::String(text) if regex.is_match(text) => Ok(()),
             _ => got(),

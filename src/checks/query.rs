@@ -6,7 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::http::Response;
-use crate::course::checks::Query;
+use crate::course::checks::{Filter, Query};
 
 /// The value a query finds: Ok(None) when there is nothing there, Err when the response
 /// cannot be read that way (a JSON query on a body that is not JSON).
@@ -27,6 +27,12 @@ pub fn evaluate(
         ))),
         Query::Duration => Some(Value::from(response.duration.as_millis() as u64)),
         Query::Var(name) => vars.get(name).cloned(),
+        Query::Cookie { name, attribute } => {
+            super::cookie::query(&response.headers, name, attribute.as_deref())
+        }
+        Query::Piped { query, filters } => {
+            return filter(evaluate(query, response, vars)?, filters);
+        }
         Query::Json { path, singular, .. } => {
             let json = response.json().map_err(Clone::clone)?;
             let nodes = path.query(json);
@@ -48,6 +54,9 @@ pub fn evaluate_rows(
 ) -> Result<Option<Value>, String> {
     Ok(match query {
         Query::Var(name) => vars.get(name).cloned(),
+        Query::Piped { query, filters } => {
+            return filter(evaluate_rows(query, rows, vars)?, filters);
+        }
         Query::Json { path, singular, .. } => {
             let nodes = path.query(rows);
             if *singular {
@@ -58,6 +67,67 @@ pub fn evaluate_rows(
         }
         other => return Err(format!("`{other}` does not apply to rows from a database")),
     })
+}
+
+/// A found value through `filters`, in order; nothing found stays nothing.
+fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>, String> {
+    for filter in filters {
+        let Some(found) = value else {
+            return Ok(None);
+        };
+        value = match filter {
+            Filter::Jwt => match &found {
+                Value::String(token) => Some(super::jwt::decode(token)?),
+                other => return Err(format!("`jwt` reads a string, not {}", describe(other))),
+            },
+            Filter::Path { path, singular, .. } => {
+                let nodes = path.query(&found);
+                if *singular {
+                    nodes.first().cloned()
+                } else {
+                    Some(Value::Array(nodes.all().into_iter().cloned().collect()))
+                }
+            }
+            Filter::Count => Some(Value::from(match &found {
+                Value::Array(items) => items.len(),
+                Value::Object(fields) => fields.len(),
+                Value::String(text) => text.chars().count(),
+                other => {
+                    return Err(format!(
+                        "`count` counts a list, an object or a string, not {}",
+                        describe(other)
+                    ));
+                }
+            })),
+            Filter::Base64 => match &found {
+                Value::String(text) => Some(Value::String(base64_text(text)?)),
+                other => return Err(format!("`base64` reads a string, not {}", describe(other))),
+            },
+            Filter::Text => Some(Value::String(crate::course::template::as_text(&found))),
+        };
+    }
+    Ok(value)
+}
+
+fn describe(value: &Value) -> String {
+    super::diff::show(value)
+}
+
+/// Base64 in any of its spellings (standard or URL-safe, padded or not) as text.
+fn base64_text(text: &str) -> Result<String, String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let trimmed = text.trim().trim_end_matches('=');
+    let bytes = STANDARD_NO_PAD
+        .decode(trimmed)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(trimmed))
+        .map_err(|_| {
+            format!(
+                "`base64`: {} is not base64",
+                super::diff::show(&Value::String(text.to_string()))
+            )
+        })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// How messages name the queried value: its JSON path, or nothing for scalars.
@@ -104,6 +174,54 @@ mod tests {
         assert_eq!(
             hash,
             json!("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+    }
+
+    #[test]
+    fn filters_take_a_value_one_step_further() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3IiwiaWF0IjoxMCwiZXhwIjo5MTB9.c2ln";
+        let body = format!(r#"{{"token": "{token}", "tags": ["a", "b"], "note": "aGk="}}"#);
+        let response = Response::fake(200, &[("Set-Cookie", "sid=abc; HttpOnly; Path=/")], &body);
+        assert_eq!(
+            found("json $.token | jwt | path $.claims.sub", &response),
+            Ok(Some(json!("7")))
+        );
+        assert_eq!(
+            found("json $.token | jwt | path $.lifetime", &response),
+            Ok(Some(json!(900)))
+        );
+        assert_eq!(found("json $.tags | count", &response), Ok(Some(json!(2))));
+        assert_eq!(
+            found("json $.note | base64", &response),
+            Ok(Some(json!("hi")))
+        );
+        assert_eq!(
+            found("json $.tags | text", &response),
+            Ok(Some(json!(r#"["a","b"]"#)))
+        );
+        assert_eq!(found("json $.missing | jwt", &response), Ok(None));
+        assert!(
+            found("json $.tags | jwt", &response)
+                .unwrap_err()
+                .contains("reads a string")
+        );
+        assert_eq!(found("cookie sid", &response), Ok(Some(json!("abc"))));
+        assert_eq!(
+            found("cookie sid[httponly]", &response),
+            Ok(Some(json!(true)))
+        );
+        assert_eq!(found("cookie sid[Path]", &response), Ok(Some(json!("/"))));
+        let query = Query::parse("json $[?@.a == 1 || @.b == 2] | count").unwrap();
+        assert_eq!(query.to_string(), "json $[?@.a == 1 || @.b == 2] | count");
+        assert!(
+            Query::parse("json $.a | frobnicate")
+                .unwrap_err()
+                .contains("unknown filter")
+        );
+        assert!(
+            Query::parse("cookie sid[Colour]")
+                .unwrap_err()
+                .contains("unknown cookie attribute")
         );
     }
 

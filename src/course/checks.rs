@@ -39,6 +39,49 @@ pub enum Step {
     Restart,
     /// Read the server's database: rows of a statement, or the schema.
     Database(Box<Inspection>),
+    /// Make a JWT, as a client or an attacker would, and bind it to a name.
+    Mint(Box<Mint>),
+}
+
+/// A `mint` step: a token made as `kind` says, bound to `into`.
+#[derive(Debug, Clone)]
+pub struct Mint {
+    pub kind: MintKind,
+    /// The key that signs it (all kinds but `alg_none` and `tampered`).
+    pub key: Option<Template>,
+    /// The real token a `tampered` token edits.
+    pub token: Option<Template>,
+    /// Claims laid over the times the kind sets; strings are templates.
+    pub claims: Value,
+    pub into: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MintKind {
+    Valid,
+    Expired,
+    NotYetValid,
+    WrongKey,
+    AlgNone,
+    Tampered,
+}
+
+impl MintKind {
+    const ALL: [(&str, MintKind); 6] = [
+        ("valid", MintKind::Valid),
+        ("expired", MintKind::Expired),
+        ("not_yet_valid", MintKind::NotYetValid),
+        ("wrong_key", MintKind::WrongKey),
+        ("alg_none", MintKind::AlgNone),
+        ("tampered", MintKind::Tampered),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("valid", |(name, _)| name)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +151,8 @@ impl fmt::Display for Schema {
 
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The named client that sends it, with its own cookie jar ("" for the default).
+    pub client: String,
     pub method: String,
     pub path: Template,
     pub query: Vec<(String, Template)>,
@@ -148,7 +193,48 @@ pub enum Query {
     Sha256,
     Duration,
     Var(String),
+    /// A cookie the response sets, or one of its attributes (`cookie sid[HttpOnly]`).
+    Cookie {
+        name: String,
+        attribute: Option<String>,
+    },
+    /// A query whose value goes through filters: `json $.token | jwt | path $.claims`.
+    Piped {
+        query: Box<Query>,
+        filters: Vec<Filter>,
+    },
 }
+
+/// One more step for a value a query found.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    /// A JWT's header and claims (not verified): `{"header", "claims", "lifetime"}`.
+    Jwt,
+    /// A JSONPath applied to the value.
+    Path {
+        path: JsonPath,
+        source: String,
+        singular: bool,
+    },
+    /// The length of an array, an object or a string.
+    Count,
+    /// Base64 (standard or URL-safe, padded or not) decoded to text.
+    Base64,
+    /// The value as JSON text (a string stays as it is).
+    Text,
+}
+
+/// The attributes a cookie query may read.
+const COOKIE_ATTRIBUTES: [&str; 8] = [
+    "HttpOnly",
+    "Secure",
+    "SameSite",
+    "Path",
+    "Domain",
+    "Max-Age",
+    "Expires",
+    "Partitioned",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum JsonType {
@@ -164,8 +250,14 @@ pub enum JsonType {
 /// Expected values are JSON whose strings may hold templates; they are filled at run time.
 #[derive(Debug, Clone)]
 pub enum Predicate {
-    Equals { expected: Value, strict: bool },
-    NotEquals { expected: Value, strict: bool },
+    Equals {
+        expected: Value,
+        strict: bool,
+    },
+    NotEquals {
+        expected: Value,
+        strict: bool,
+    },
     Contains(Value),
     NotContains(Value),
     Matches(Regex),
@@ -182,10 +274,35 @@ pub enum Predicate {
     IsIsoDate,
     Unique,
     ContainsAll(Value),
+    /// A JWT whose HS256 signature this key (a template) made.
+    SignedWith(Value),
 }
 
 impl Query {
     pub fn parse(text: &str) -> Result<Query, String> {
+        let mut stages = split_pipes(text).into_iter();
+        let first = stages.next().unwrap_or_default();
+        let query = Query::parse_one(first)?;
+        let filters = stages.map(Filter::parse).collect::<Result<Vec<_>, _>>()?;
+        if filters.is_empty() {
+            Ok(query)
+        } else {
+            Ok(Query::Piped {
+                query: Box::new(query),
+                filters,
+            })
+        }
+    }
+
+    /// The query under any filters: what it reads from a response or the rows.
+    pub fn base(&self) -> &Query {
+        match self {
+            Query::Piped { query, .. } => query,
+            other => other,
+        }
+    }
+
+    fn parse_one(text: &str) -> Result<Query, String> {
         let text = text.trim();
         let (word, argument) = match text.split_once(char::is_whitespace) {
             Some((word, rest)) => (word, Some(rest.trim())),
@@ -198,22 +315,127 @@ impl Query {
             ("duration", None) => Query::Duration,
             ("header", Some(name)) => Query::Header(name.to_string()),
             ("var", Some(name)) => Query::Var(name.to_string()),
-            ("json", Some(path)) => Query::Json {
-                path: JsonPath::parse(path)
-                    .map_err(|error| format!("`{path}` is not a valid JSONPath: {error}"))?,
-                source: path.to_string(),
-                singular: is_singular(path),
-            },
-            ("header" | "var" | "json", None) => {
+            ("json", Some(path)) => {
+                let (path, source, singular) = json_path(path)?;
+                Query::Json {
+                    path,
+                    source,
+                    singular,
+                }
+            }
+            ("cookie", Some(argument)) => {
+                let (name, attribute) = match argument.split_once('[') {
+                    Some((name, rest)) => {
+                        let attribute = rest.strip_suffix(']').ok_or_else(|| {
+                            format!(
+                                "`cookie {argument}`: an attribute is written `NAME[Attribute]`"
+                            )
+                        })?;
+                        let known = COOKIE_ATTRIBUTES
+                            .iter()
+                            .find(|known| known.eq_ignore_ascii_case(attribute.trim()))
+                            .ok_or_else(|| {
+                                format!(
+                                    "unknown cookie attribute `{attribute}`; expected one of {}",
+                                    COOKIE_ATTRIBUTES.join(", ")
+                                )
+                            })?;
+                        (name.trim(), Some(known.to_string()))
+                    }
+                    None => (argument, None),
+                };
+                if name.is_empty() || name.contains(char::is_whitespace) {
+                    return Err(format!("`cookie {argument}` needs one cookie name"));
+                }
+                Query::Cookie {
+                    name: name.to_string(),
+                    attribute,
+                }
+            }
+            ("header" | "var" | "json" | "cookie", None) => {
                 return Err(format!("`{word}` needs an argument, like `{word} NAME`"));
             }
             _ => {
                 return Err(format!(
-                    "unknown query `{text}`; expected status, header NAME, json PATH, body, sha256, duration or var NAME"
+                    "unknown query `{text}`; expected status, header NAME, cookie NAME, json PATH, body, sha256, duration or var NAME"
                 ));
             }
         };
         Ok(query)
+    }
+}
+
+/// A JSONPath, parsed: the path, its text, and whether it selects at most one node.
+fn json_path(text: &str) -> Result<(JsonPath, String, bool), String> {
+    let path = JsonPath::parse(text)
+        .map_err(|error| format!("`{text}` is not a valid JSONPath: {error}"))?;
+    Ok((path, text.to_string(), is_singular(text)))
+}
+
+/// A query's text split at its filter pipes: a `|` outside quotes that is not part of
+/// a JSONPath `||`.
+fn split_pipes(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut stages = Vec::new();
+    let mut start = 0;
+    let mut quote = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if byte == q && bytes.get(at.wrapping_sub(1)) != Some(&b'\\') => quote = None,
+            Some(_) => {}
+            None if byte == b'\'' || byte == b'"' => quote = Some(byte),
+            None if byte == b'|'
+                && bytes.get(at + 1) != Some(&b'|')
+                && (at == 0 || bytes[at - 1] != b'|') =>
+            {
+                stages.push(&text[start..at]);
+                start = at + 1;
+            }
+            None => {}
+        }
+    }
+    stages.push(&text[start..]);
+    stages
+}
+
+impl Filter {
+    fn parse(text: &str) -> Result<Filter, String> {
+        let text = text.trim();
+        let (word, argument) = match text.split_once(char::is_whitespace) {
+            Some((word, rest)) => (word, Some(rest.trim())),
+            None => (text, None),
+        };
+        Ok(match (word, argument) {
+            ("jwt", None) => Filter::Jwt,
+            ("count", None) => Filter::Count,
+            ("base64", None) => Filter::Base64,
+            ("text", None) => Filter::Text,
+            ("path", Some(path)) => {
+                let (path, source, singular) = json_path(path)?;
+                Filter::Path {
+                    path,
+                    source,
+                    singular,
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64 or text"
+                ));
+            }
+        })
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filter::Jwt => write!(f, "jwt"),
+            Filter::Path { source, .. } => write!(f, "path {source}"),
+            Filter::Count => write!(f, "count"),
+            Filter::Base64 => write!(f, "base64"),
+            Filter::Text => write!(f, "text"),
+        }
     }
 }
 
@@ -246,6 +468,20 @@ impl fmt::Display for Query {
             Query::Sha256 => write!(f, "sha256"),
             Query::Duration => write!(f, "duration"),
             Query::Var(name) => write!(f, "var {name}"),
+            Query::Cookie {
+                name,
+                attribute: None,
+            } => write!(f, "cookie {name}"),
+            Query::Cookie {
+                name,
+                attribute: Some(attribute),
+            } => write!(f, "cookie {name}[{attribute}]"),
+            Query::Piped { query, filters } => {
+                write!(f, "{query}")?;
+                filters
+                    .iter()
+                    .try_for_each(|filter| write!(f, " | {filter}"))
+            }
         }
     }
 }
@@ -303,6 +539,7 @@ impl fmt::Display for Predicate {
             Predicate::IsIsoDate => write!(f, "is an ISO 8601 date"),
             Predicate::Unique => write!(f, "has no duplicates"),
             Predicate::ContainsAll(values) => write!(f, "contains all of {values}"),
+            Predicate::SignedWith(_) => write!(f, "is a JWT signed with the key given"),
         }
     }
 }
@@ -337,6 +574,7 @@ struct RawCheck {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
+    client: Option<Spanned<String>>,
     method: Option<Spanned<String>>,
     path: Option<Spanned<String>>,
     query: Option<Spanned<toml::Table>>,
@@ -352,6 +590,17 @@ struct RawStep {
     restart: Option<Spanned<bool>>,
     sql: Option<Spanned<String>>,
     schema: Option<Spanned<String>>,
+    mint: Option<Spanned<RawMint>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMint {
+    kind: Spanned<String>,
+    key: Option<Spanned<String>>,
+    token: Option<Spanned<String>>,
+    claims: Option<Spanned<toml::Table>>,
+    into: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -378,6 +627,7 @@ struct RawAssertion {
     is_iso_date: Option<bool>,
     unique: Option<bool>,
     contains_all: Option<Spanned<toml::Value>>,
+    signed_with: Option<Spanned<String>>,
 }
 
 const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
@@ -501,8 +751,7 @@ impl Parser<'_> {
                 })?;
                 let template = self.template(text, table.span())?;
                 lets.push((name.clone(), template));
-            }
-            for (name, _) in &lets {
+                // Bound in order: a later `let` may use an earlier one.
                 self.defined.insert(name.clone(), Some(id.clone()));
             }
         }
@@ -531,7 +780,8 @@ impl Parser<'_> {
     fn step(&mut self, raw: Spanned<RawStep>) -> Result<Step, SourceError> {
         let span = raw.span();
         let raw = raw.into_inner();
-        let request_keys = raw.method.is_some()
+        let request_keys = raw.client.is_some()
+            || raw.method.is_some()
             || raw.path.is_some()
             || raw.json.is_some()
             || raw.body.is_some()
@@ -539,6 +789,19 @@ impl Parser<'_> {
             || raw.capture.is_some();
         if raw.sql.is_some() || raw.schema.is_some() {
             return self.inspection(span, raw);
+        }
+        if let Some(mint) = raw.mint {
+            let alone = !(request_keys
+                || raw.query.is_some()
+                || raw.headers.is_some()
+                || raw.repeat.is_some()
+                || raw.concurrent.is_some()
+                || raw.sleep_ms.is_some()
+                || raw.restart.is_some());
+            if !alone {
+                return Err(self.error(span, "a mint step makes a token and does nothing else"));
+            }
+            return self.mint(mint);
         }
         if let Some(restart) = &raw.restart {
             if !*restart.get_ref() {
@@ -571,6 +834,16 @@ impl Parser<'_> {
                 ),
             ));
         }
+        let client = match raw.client {
+            Some(client) if !is_client_name(client.get_ref()) => {
+                return Err(self.error(
+                    client.span(),
+                    "a client's name uses lowercase letters, digits, - and _",
+                ));
+            }
+            Some(client) => client.into_inner(),
+            None => String::new(),
+        };
         let path_template = self.template(path.get_ref(), path.span())?;
         let query = self.template_table(raw.query.as_ref())?;
         let headers = self.template_table(raw.headers.as_ref())?;
@@ -612,6 +885,7 @@ impl Parser<'_> {
             .collect::<Result<_, _>>()?;
         let capture = self.captures(raw.capture.as_ref())?;
         Ok(Step::Request(Box::new(Request {
+            client,
             method: method.into_inner(),
             path: path_template,
             query,
@@ -621,6 +895,76 @@ impl Parser<'_> {
             concurrent,
             expect,
             capture,
+        })))
+    }
+
+    /// A mint step: the kind of token, what signs or edits it, and the name it binds.
+    fn mint(&mut self, raw: Spanned<RawMint>) -> Result<Step, SourceError> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let kind = MintKind::ALL
+            .iter()
+            .find(|(name, _)| name == raw.kind.get_ref())
+            .map(|(_, kind)| *kind)
+            .ok_or_else(|| {
+                let names: Vec<&str> = MintKind::ALL.iter().map(|(name, _)| *name).collect();
+                self.error(
+                    raw.kind.span(),
+                    format!(
+                        "unknown kind of token; expected one of {}",
+                        names.join(", ")
+                    ),
+                )
+            })?;
+        let template = |field: &Option<Spanned<String>>| {
+            field
+                .as_ref()
+                .map(|text| self.template(text.get_ref(), text.span()))
+                .transpose()
+        };
+        let key = template(&raw.key)?;
+        let token = template(&raw.token)?;
+        let needs_key = !matches!(kind, MintKind::AlgNone | MintKind::Tampered);
+        if needs_key && key.is_none() {
+            return Err(self.error(
+                span,
+                format!("a `{}` token needs the `key` that signs it", kind.name()),
+            ));
+        }
+        if kind == MintKind::Tampered && (token.is_none() || raw.claims.is_none()) {
+            return Err(self.error(
+                span,
+                "a `tampered` token needs the `token` to edit and the `claims` to change in it",
+            ));
+        }
+        let claims = match raw.claims {
+            Some(table) => {
+                let table_span = table.span();
+                let value = to_json(toml::Value::Table(table.into_inner()));
+                self.json_templates(&value, table_span)?;
+                value
+            }
+            None => Value::Object(Default::default()),
+        };
+        let into = raw.into.get_ref().clone();
+        let valid_name = into.starts_with(|c: char| c.is_ascii_lowercase())
+            && into
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_name {
+            return Err(self.error(
+                raw.into.span(),
+                "`into` names the token for later steps: lowercase letters, digits and _",
+            ));
+        }
+        self.defined
+            .insert(into.clone(), Some(self.current.clone()));
+        Ok(Step::Mint(Box::new(Mint {
+            kind,
+            key,
+            token,
+            claims,
+            into,
         })))
     }
 
@@ -664,7 +1008,9 @@ impl Parser<'_> {
             || raw.repeat.is_some()
             || raw.concurrent.is_some()
             || raw.sleep_ms.is_some()
-            || raw.restart.is_some();
+            || raw.restart.is_some()
+            || raw.client.is_some()
+            || raw.mint.is_some();
         if other_keys {
             return Err(self.error(
                 span,
@@ -675,7 +1021,7 @@ impl Parser<'_> {
         for assertion in raw.expect {
             let query_span = assertion.get_ref().query.span();
             let assertion = self.assertion(assertion)?;
-            if !matches!(assertion.query, Query::Json { .. } | Query::Var(_)) {
+            if !matches!(assertion.query.base(), Query::Json { .. } | Query::Var(_)) {
                 return Err(self.error(
                     query_span,
                     "a database step reads rows: use `json PATH` (or `var NAME`)",
@@ -706,6 +1052,9 @@ impl Parser<'_> {
                 })?;
                 let query =
                     Query::parse(text).map_err(|message| self.error(table.span(), message))?;
+                if let Query::Var(name) = query.base() {
+                    self.require_defined(name, table.span())?;
+                }
                 capture.push((name.clone(), query));
             }
             for (name, _) in &capture {
@@ -721,7 +1070,7 @@ impl Parser<'_> {
         let raw = raw.into_inner();
         let query = Query::parse(raw.query.get_ref())
             .map_err(|message| self.error(raw.query.span(), message))?;
-        if let Query::Var(name) = &query {
+        if let Query::Var(name) = query.base() {
             self.require_defined(name, raw.query.span())?;
         }
         let strict = raw.strict.unwrap_or(false);
@@ -749,6 +1098,13 @@ impl Parser<'_> {
         }
         if let Some(expected) = raw.not_contains {
             predicates.push(Predicate::NotContains(value(expected)?));
+        }
+        if let Some(key) = raw.signed_with {
+            let key = value(Spanned::new(
+                key.span(),
+                toml::Value::String(key.into_inner()),
+            ))?;
+            predicates.push(Predicate::SignedWith(key));
         }
         if let Some(expected) = raw.contains_all {
             let span = expected.span();
@@ -901,6 +1257,14 @@ impl Parser<'_> {
             format!("`{{{{{name}}}}}` is not defined here: bind it with `let` or `capture` in an earlier step{hint}"),
         ))
     }
+}
+
+/// A named client's name: lowercase letters, digits, `-` and `_`.
+fn is_client_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// TOML values as JSON: the checks compare against JSON responses.
