@@ -88,6 +88,8 @@ pub enum Problem {
     },
     /// The database the server needs could not be made (the server was not started).
     DatabaseFailed { error: String },
+    /// A service learn runs for the exercise (the mock OAuth provider) could not start.
+    ServiceFailed { service: String, error: String },
     /// The submission's learn.toml cannot be used: what is wrong with it.
     Config { message: String },
     /// The server kept running but never accepted a connection on 127.0.0.1:`port`.
@@ -147,6 +149,22 @@ pub enum StepResult {
     Database(Box<DatabaseRead>),
     /// A JWT was made and bound to a name.
     Mint(Box<MintRecord>),
+    /// A service of learn's (the mock OAuth provider) was set, and what it saw read.
+    Service(Box<ServiceRead>),
+}
+
+/// What a service step set on one of learn's services, and what it read back.
+#[derive(Debug, Serialize)]
+pub struct ServiceRead {
+    pub service: String,
+    /// What the step set (`user`, `misbehave`), if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<serde_json::Value>,
+    /// What the service reported: for the OAuth provider, its user and log of calls.
+    pub seen: serde_json::Value,
+    pub assertions: Vec<AssertionResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureRecord>,
 }
 
 /// A token a mint step made: what kind, its header and claims, and the token.

@@ -3,6 +3,7 @@
 //! file in a temp folder, or a throwaway PostgreSQL cluster that is stopped and deleted,
 //! also when the run fails or is interrupted.
 
+pub mod oauth;
 mod postgres;
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::course::{Database, Exercise};
+use crate::course::{Database, Exercise, Service};
 use crate::result::Problem;
 
 pub use postgres::{Binaries, find_binaries};
@@ -50,6 +51,8 @@ pub struct Services {
     pub env: Vec<(String, String)>,
     /// The database, when the exercise has one.
     pub database: Option<Target>,
+    /// The mock OAuth provider, when the exercise has one.
+    pub oauth: Option<oauth::Provider>,
     cluster: Option<postgres::Cluster>,
     /// Removed when the run ends, also when it is interrupted.
     _scratch: Option<TempDir>,
@@ -63,20 +66,39 @@ impl Services {
             cluster.stop().await;
         }
     }
+
+    /// The ports of learn's own services: a client following redirects may go there.
+    pub fn ports(&self) -> Vec<u16> {
+        self.oauth.iter().map(oauth::Provider::port).collect()
+    }
 }
 
-/// Make the services `exercise` declares, fresh for one run; the problem when they
-/// cannot be made. `wait` bounds a database start; `owner` is the user and group the
-/// server runs as, when it is not learn's (a grading jail's), who gets the files.
+/// Make the services `exercise` declares, fresh for one run (their keys from `seed`);
+/// the problem when they cannot be made. `wait` bounds a database start; `owner` is
+/// the user and group the server runs as, when it is not learn's (a grading jail's),
+/// who gets the files.
 pub async fn provision(
     exercise: &Exercise,
     choice: &Choice,
     wait: Duration,
     owner: Option<(u32, u32)>,
+    seed: u64,
 ) -> Result<Services, Problem> {
-    make(exercise, choice, wait, owner)
+    let mut services = make(exercise, choice, wait, owner)
         .await
-        .map_err(|error| Problem::DatabaseFailed { error })
+        .map_err(|error| Problem::DatabaseFailed { error })?;
+    if exercise.services.contains(&Service::OAuth) {
+        let provider =
+            oauth::Provider::start(seed)
+                .await
+                .map_err(|error| Problem::ServiceFailed {
+                    service: "mock OAuth provider".to_string(),
+                    error,
+                })?;
+        services.env.extend(provider.env());
+        services.oauth = Some(provider);
+    }
+    Ok(services)
 }
 
 async fn make(
@@ -88,6 +110,7 @@ async fn make(
     let none = Services {
         env: Vec::new(),
         database: None,
+        oauth: None,
         cluster: None,
         _scratch: None,
     };
@@ -97,6 +120,7 @@ async fn make(
     let with_url = |url: String, cluster, scratch| Services {
         env: vec![("DATABASE_URL".to_string(), url.clone())],
         database: Some(Target::from_url(&url)),
+        oauth: None,
         cluster,
         _scratch: scratch,
     };

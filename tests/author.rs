@@ -243,3 +243,65 @@ fn named_clients_keep_their_own_cookies() {
         ["logout-forgets"]
     );
 }
+
+/// learn's mock OpenID Connect provider: a client that follows redirects signs in
+/// through the server and the provider (cookies kept on the way), the login redirect
+/// reads as a URL, the provider misbehaves when told and logs every call, and a
+/// redirect elsewhere is never followed.
+#[test]
+fn a_browser_signs_in_through_the_mock_provider() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = repo().join("tests/courses/clients");
+    let ws = temp.path().join("ws");
+    copy_dir(&course.join("scaffolds/sign-in/node"), &ws);
+    let check = || {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&course)
+            .args(["check", "--all", "--format", "json", "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code().unwrap(), report)
+    };
+    let (code, report) = check();
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        common::ids_with_status(&report, "failed"),
+        ["stays-home"],
+        "{report}"
+    );
+    let stays = &report["checks"][3];
+    let failure = stays["failure"].as_str().unwrap();
+    assert!(
+        failure.contains("redirected to https://example.com/")
+            && failure.contains("only to your server and learn's own services"),
+        "{failure}"
+    );
+    // Signing in took four requests: login, authorize, callback (the server exchanged
+    // the code meanwhile), then /me; the login cookie went back to the callback.
+    let hops: Vec<&str> = report["checks"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["request"]["target"].as_str())
+        .collect();
+    assert_eq!(hops.len(), 4, "{hops:?}");
+    assert!(hops[1].contains("/authorize?"), "{hops:?}");
+    assert!(hops[2].starts_with("/auth/callback?code="), "{hops:?}");
+    assert_eq!(hops[3], "/me");
+    // A server that forgets to check the audience signs in with a token for another
+    // client: the misbehaving provider shows it.
+    edit(
+        &ws.join("server.js"),
+        "claims.aud === OAUTH_CLIENT_ID",
+        "claims.aud !== undefined",
+    );
+    let (_, report) = check();
+    assert_eq!(
+        common::ids_with_status(&report, "failed"),
+        ["refuses-another-audience", "stays-home"],
+        "{report}"
+    );
+}

@@ -55,6 +55,17 @@ impl Client {
         }
     }
 
+    /// The absolute URL of a step's path: as it is when absolute, else on the server.
+    pub fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_string()
+        } else if path.starts_with('/') {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/{path}", self.base)
+        }
+    }
+
     /// Send `outgoing`; the record describes what was sent even when nothing came back.
     /// Send `outgoing`, waiting at most `timeout` for the whole response.
     pub async fn send(

@@ -16,15 +16,15 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::course::checks::{
-    Assertion, Body, Check, Inspection, Mint, Predicate, Query, Read, Request, Step,
+    Assertion, Body, Check, Inspection, Mint, OAuthStep, Predicate, Query, Read, Request, Step,
 };
 use crate::course::template::{self, Scope, Template};
 use crate::result::{
     AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, MintRecord,
-    StepResult,
+    ServiceRead, StepResult,
 };
 use crate::server::Supervisor;
-use crate::services::Target;
+use crate::services::{Services, Target};
 use generate::Generator;
 
 pub use diff::show as show_value;
@@ -114,7 +114,7 @@ pub enum Event<'a> {
 pub async fn run(
     checks: &[&Check],
     server: &mut Supervisor,
-    database: Option<&Target>,
+    services: &Services,
     options: &Options,
     secrets: &[(String, String)],
     observe: &mut dyn FnMut(Event),
@@ -126,7 +126,11 @@ pub async fn run(
             .map(|(name, value)| (name.clone(), Value::String(value.clone())))
             .collect(),
         generator: Generator::new(options.seed),
-        database: database.cloned(),
+        database: services.database.clone(),
+        oauth: services.oauth.as_ref().map(|provider| provider.handle()),
+        follow_ports: std::iter::once(server.port())
+            .chain(services.ports())
+            .collect(),
         jars: HashMap::new(),
     };
     let mut passed = HashSet::new();
@@ -251,6 +255,11 @@ struct State {
     database: Option<Target>,
     /// Each named client's cookies ("" is the default client's).
     jars: HashMap<String, cookie::Jar>,
+    /// The mock OAuth provider, for oauth steps.
+    oauth: Option<crate::services::oauth::Handle>,
+    /// The loopback ports a client following redirects may go to: the server's and
+    /// learn's services'.
+    follow_ports: Vec<u16>,
 }
 
 impl Scope for State {
@@ -365,12 +374,15 @@ async fn run_check(
                     };
                     let timeout = options.request_timeout.min(left);
                     let sent = Instant::now();
-                    let (exchange, mut failure) =
+                    let (redirects, exchange, mut failure) =
                         send(request, client, state, server, timeout).await;
                     let cut_short = timeout < options.request_timeout && sent.elapsed() >= timeout;
                     if failure.is_some() && cut_short {
                         // The request waited all the time the check (or the run) had left.
                         failure = Some(budget.why.clone());
+                    }
+                    for redirect in redirects {
+                        steps.push(StepResult::Request(Box::new(redirect)));
                     }
                     let exchange = match exchange {
                         Some(exchange) => exchange,
@@ -383,6 +395,18 @@ async fn run_check(
                     }
                 }
                 captured.bind(&mut state.vars);
+            }
+            Step::OAuth(step) => {
+                let (read, failure) = use_provider(step, state);
+                for capture in &read.captures {
+                    state
+                        .vars
+                        .insert(capture.name.clone(), capture.value.clone());
+                }
+                steps.push(StepResult::Service(Box::new(read)));
+                if failure.is_some() {
+                    return failure;
+                }
             }
             Step::Mint(mint) => {
                 let record = make_token(mint, state);
@@ -450,23 +474,106 @@ impl<'a> Captured<'a> {
 
 /// Send one request and judge its response: the exchange (if a request could be made)
 /// and the failure, if any.
+/// The most redirects a client following them takes for one step.
+const MAX_REDIRECTS: usize = 10;
+
+/// Send one request and judge its response: the redirects followed on the way (with
+/// `follow`), the judged exchange (none when no request could be made, or a redirect
+/// led nowhere the checks go) and the failure, if any.
 async fn send(
     request: &Request,
     client: &http::Client,
     state: &mut State,
     server: &mut Supervisor,
     timeout: Duration,
-) -> (Option<Exchange>, Option<String>) {
-    let outgoing = match render(request, state) {
+) -> (Vec<Exchange>, Option<Exchange>, Option<String>) {
+    let mut outgoing = match render(request, state) {
         Ok(outgoing) => outgoing,
-        Err(error) => return (None, Some(error)),
+        Err(error) => return (Vec::new(), None, Some(error)),
     };
-    let summary = format!("{} {}", outgoing.method, outgoing.path);
-    let path = outgoing.path.clone();
-    let (record, response) = client.send(outgoing, timeout).await;
-    keep_cookies(request, &path, &response, state);
-    let (exchange, failure) = judge(request, &summary, record, response, state, server).await;
-    (Some(exchange), failure)
+    let mut hops = Vec::new();
+    loop {
+        let summary = format!("{} {}", outgoing.method, outgoing.path);
+        let at = client.absolute(&outgoing.path);
+        let next = request
+            .follow
+            .then(|| (outgoing.method.clone(), outgoing.body.clone()));
+        let (record, response) = client.send(outgoing, timeout).await;
+        keep_cookies(request, &at, &response, state);
+        let redirect = match (&response, next) {
+            (Ok(response), Some(next)) if (300..400).contains(&response.status) => response
+                .header("Location")
+                .map(|location| (location.to_string(), response.status, next)),
+            _ => None,
+        };
+        let Some((location, status, (method, body))) = redirect else {
+            let (exchange, failure) =
+                judge(request, &summary, record, response, state, server).await;
+            return (hops, Some(exchange), failure);
+        };
+        let response = response.expect("a redirect is a response");
+        hops.push(Exchange {
+            request: record,
+            response: Some(response.record()),
+            error: None,
+            assertions: Vec::new(),
+            captures: Vec::new(),
+        });
+        let target = match reqwest::Url::parse(&at).and_then(|base| base.join(&location)) {
+            Ok(target) => target,
+            Err(error) => {
+                return (
+                    hops,
+                    None,
+                    Some(format!(
+                        "{summary} redirected to `{location}`, which is not a valid URL ({error})"
+                    )),
+                );
+            }
+        };
+        let inside = matches!(target.host_str(), Some("127.0.0.1" | "localhost"))
+            && target
+                .port_or_known_default()
+                .is_some_and(|port| state.follow_ports.contains(&port));
+        if !inside {
+            return (
+                hops,
+                None,
+                Some(format!(
+                    "{summary} redirected to {target}: the checks follow redirects only to your \
+                     server and learn's own services"
+                )),
+            );
+        }
+        if hops.len() > MAX_REDIRECTS {
+            return (
+                hops,
+                None,
+                Some(format!(
+                    "more than {MAX_REDIRECTS} redirects in a row, the last to {target}"
+                )),
+            );
+        }
+        // As browsers do: 303 (and 301 or 302 after a POST) go on with a GET; 307
+        // and 308 repeat the request. The step's own headers stay with the first hop.
+        let keep = status == 307 || status == 308 || (status != 303 && method == "GET");
+        let mut headers = Vec::new();
+        let path = target.to_string();
+        if let Some(cookies) = state
+            .jars
+            .get(&request.client)
+            .and_then(|jar| jar.header(target.path()))
+        {
+            headers.push(("Cookie".to_string(), cookies));
+        }
+        outgoing = http::Outgoing {
+            method: if keep { method } else { "GET".to_string() },
+            path,
+            query: Vec::new(),
+            headers,
+            body: if keep { body } else { None },
+        };
+    }
 }
 
 /// Send `request.concurrent` copies at once, each rendered on its own (so each gets its
@@ -489,7 +596,7 @@ async fn send_at_once(
         .collect();
     let paths: Vec<String> = outgoing
         .iter()
-        .map(|outgoing| outgoing.path.clone())
+        .map(|outgoing| client.absolute(&outgoing.path))
         .collect();
     let sent = futures_util::future::join_all(
         outgoing
@@ -512,20 +619,67 @@ async fn send_at_once(
     Ok((exchanges, first_failure))
 }
 
-/// Keep the cookies a response set, in the jar of the client that sent the request.
+/// Keep the cookies a response to `url` set, in the jar of the client that sent the
+/// request.
 fn keep_cookies(
     request: &Request,
-    path: &str,
+    url: &str,
     response: &Result<http::Response, String>,
     state: &mut State,
 ) {
     if let Ok(response) = response {
+        let path = reqwest::Url::parse(url).map_or("/".to_string(), |url| url.path().to_string());
         state
             .jars
             .entry(request.client.clone())
             .or_default()
-            .store(path, &response.headers);
+            .store(&path, &response.headers);
     }
+}
+
+/// Set what an oauth step sets on the provider, then judge what it saw.
+fn use_provider(step: &OAuthStep, state: &mut State) -> (ServiceRead, Option<String>) {
+    let mut read = ServiceRead {
+        service: "oauth".to_string(),
+        set: None,
+        seen: Value::Null,
+        assertions: Vec::new(),
+        captures: Vec::new(),
+    };
+    let Some(provider) = state.oauth.clone() else {
+        return (read, Some("this run has no OAuth provider".to_string()));
+    };
+    let mut set = serde_json::Map::new();
+    if let Some(user) = &step.user {
+        match template::render_json(user, state) {
+            Ok(user) => {
+                set.insert("user".into(), user.clone());
+                provider.set_user(user);
+            }
+            Err(error) => return (read, Some(error)),
+        }
+    }
+    if let Some(misbehaviour) = step.misbehave {
+        provider.misbehave(misbehaviour);
+        set.insert(
+            "misbehave".into(),
+            provider.snapshot()["misbehaviour"].clone(),
+        );
+    }
+    read.set = (!set.is_empty()).then_some(Value::Object(set));
+    read.seen = provider.snapshot();
+    let seen = read.seen.clone();
+    let (assertions, captures, failure) = assess(
+        &step.expect,
+        &step.capture,
+        |query, vars| query::evaluate_rows(query, &seen, vars),
+        state,
+        "the OAuth provider's log",
+        "the OAuth provider",
+    );
+    read.assertions = assertions;
+    read.captures = captures;
+    (read, failure)
 }
 
 /// Make a mint step's token and bind it; the record says what was made, or why not.
@@ -753,10 +907,14 @@ fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String
     let sets_cookie = headers
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    let path_only = match reqwest::Url::parse(&path) {
+        Ok(url) => url.path().to_string(),
+        Err(_) => path.clone(),
+    };
     if let Some(cookies) = state
         .jars
         .get(&request.client)
-        .and_then(|jar| jar.header(&path))
+        .and_then(|jar| jar.header(&path_only))
         .filter(|_| !sets_cookie)
     {
         headers.push(("Cookie".to_string(), cookies));
@@ -828,7 +986,9 @@ fn describe(problem: &crate::result::Problem) -> String {
         }
         Problem::MissingTool { tool, .. } => format!("`{tool}` is not installed"),
         Problem::BuildFailed { .. } => "its build failed".to_string(),
-        Problem::DatabaseFailed { error } | Problem::Config { message: error } => error.clone(),
+        Problem::DatabaseFailed { error }
+        | Problem::ServiceFailed { error, .. }
+        | Problem::Config { message: error } => error.clone(),
     }
 }
 

@@ -104,9 +104,37 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
                 other => return Err(format!("`base64` reads a string, not {}", describe(other))),
             },
             Filter::Text => Some(Value::String(crate::course::template::as_text(&found))),
+            Filter::Url => match &found {
+                Value::String(text) => Some(url_parts(text)?),
+                other => return Err(format!("`url` reads a string, not {}", describe(other))),
+            },
         };
     }
     Ok(value)
+}
+
+/// A URL's parts, for assertions on a redirect: the query as an object of first values.
+fn url_parts(text: &str) -> Result<Value, String> {
+    let url = reqwest::Url::parse(text.trim()).map_err(|error| {
+        format!(
+            "`url`: {} is not an absolute URL ({error})",
+            super::diff::show(&Value::String(text.to_string()))
+        )
+    })?;
+    let mut query = serde_json::Map::new();
+    for (name, value) in url.query_pairs() {
+        query
+            .entry(name.into_owned())
+            .or_insert(Value::String(value.into_owned()));
+    }
+    Ok(serde_json::json!({
+        "scheme": url.scheme(),
+        "host": url.host_str(),
+        "port": url.port_or_known_default(),
+        "path": url.path(),
+        "query": query,
+        "fragment": url.fragment(),
+    }))
 }
 
 fn describe(value: &Value) -> String {
@@ -206,6 +234,27 @@ mod tests {
                 .contains("reads a string")
         );
         assert_eq!(found("cookie sid", &response), Ok(Some(json!("abc"))));
+        let redirect = Response::fake(
+            302,
+            &[(
+                "Location",
+                "http://127.0.0.1:9/authorize?state=a%20b&scope=openid+email&state=x",
+            )],
+            "",
+        );
+        assert_eq!(
+            found("header Location | url | path $.query", &redirect),
+            Ok(Some(json!({"state": "a b", "scope": "openid email"})))
+        );
+        assert_eq!(
+            found("header Location | url | path $.port", &redirect),
+            Ok(Some(json!(9)))
+        );
+        assert!(
+            found("body | url", &redirect)
+                .unwrap_err()
+                .contains("not an absolute URL")
+        );
         assert_eq!(
             found("cookie sid[httponly]", &response),
             Ok(Some(json!(true)))

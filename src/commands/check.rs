@@ -343,7 +343,7 @@ pub(super) async fn pipeline(
     let results = checks::run(
         selected,
         &mut server,
-        services.database.as_ref(),
+        &services,
         options,
         &exercise.secret_values(options.seed),
         &mut |event| live.event(event),
@@ -376,7 +376,14 @@ pub(super) async fn start_server(
 ) -> Result<(Supervisor, Services), Problem> {
     let start_timeout = options.bounded(settings.start_timeout.unwrap_or(exercise.timeouts.start));
     let owner = settings.sandbox.jail.as_ref().map(|cell| cell.owner());
-    let services = services::provision(exercise, &settings.database, start_timeout, owner).await?;
+    let services = services::provision(
+        exercise,
+        &settings.database,
+        start_timeout,
+        owner,
+        options.seed,
+    )
+    .await?;
     let mut env = exercise.env.clone();
     env.extend(exercise.secret_values(options.seed));
     env.extend(services.env.iter().cloned());

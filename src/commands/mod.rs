@@ -204,6 +204,12 @@ fn show(course: &Course, id: &str) -> Result<()> {
             .map(|(name, value)| format!("{name}={value}")),
     );
     env.extend(exercise.secrets.iter().map(|secret| secret.describe()));
+    if exercise.services.contains(&crate::course::Service::OAuth) {
+        env.push(
+            "OAUTH_ISSUER, OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET (learn's mock OAuth provider, fresh each run)"
+                .to_string(),
+        );
+    }
     println!("Your server gets: {}\n", env.join(", "));
     println!("{}", exercise.readme.trim_end());
     Ok(())

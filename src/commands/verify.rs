@@ -819,9 +819,10 @@ fn explain(problem: &Problem, server_log: &[String]) -> String {
     let lines: &[String] = match problem {
         Problem::BuildFailed { output, .. } => output,
         Problem::ServerExited { .. } | Problem::ServerNotListening { .. } => server_log,
-        Problem::MissingTool { .. } | Problem::DatabaseFailed { .. } | Problem::Config { .. } => {
-            &[]
-        }
+        Problem::MissingTool { .. }
+        | Problem::DatabaseFailed { .. }
+        | Problem::ServiceFailed { .. }
+        | Problem::Config { .. } => &[],
     };
     let mut text = report::problem_in_brief(problem);
     for line in &lines[lines.len().saturating_sub(EXPLAIN_LINES)..] {

@@ -41,6 +41,21 @@ pub enum Step {
     Database(Box<Inspection>),
     /// Make a JWT, as a client or an attacker would, and bind it to a name.
     Mint(Box<Mint>),
+    /// Tell the mock OAuth provider who logs in next or how to misbehave, and read
+    /// its log of calls.
+    OAuth(Box<OAuthStep>),
+}
+
+/// An `oauth` step: what to set on the provider, then assertions on what it saw
+/// (`{"user", "misbehaviour", "calls"}`).
+#[derive(Debug, Clone)]
+pub struct OAuthStep {
+    /// The user the next login approves: an object with `sub` (strings are templates).
+    pub user: Option<Value>,
+    /// How the next token answer goes wrong.
+    pub misbehave: Option<crate::services::oauth::Misbehaviour>,
+    pub expect: Vec<Assertion>,
+    pub capture: Vec<(String, Query)>,
 }
 
 /// A `mint` step: a token made as `kind` says, bound to `into`.
@@ -161,6 +176,8 @@ pub struct Request {
     pub repeat: u32,
     /// How many copies are sent at once (1: just this one).
     pub concurrent: u32,
+    /// Follow redirects, like a browser, through the server and learn's services.
+    pub follow: bool,
     pub expect: Vec<Assertion>,
     pub capture: Vec<(String, Query)>,
 }
@@ -222,6 +239,8 @@ pub enum Filter {
     Base64,
     /// The value as JSON text (a string stays as it is).
     Text,
+    /// A URL's parts: `{"scheme", "host", "port", "path", "query": {name: value}, "fragment"}`.
+    Url,
 }
 
 /// The attributes a cookie query may read.
@@ -410,6 +429,7 @@ impl Filter {
             ("count", None) => Filter::Count,
             ("base64", None) => Filter::Base64,
             ("text", None) => Filter::Text,
+            ("url", None) => Filter::Url,
             ("path", Some(path)) => {
                 let (path, source, singular) = json_path(path)?;
                 Filter::Path {
@@ -420,7 +440,7 @@ impl Filter {
             }
             _ => {
                 return Err(format!(
-                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64 or text"
+                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64, text or url"
                 ));
             }
         })
@@ -435,6 +455,7 @@ impl fmt::Display for Filter {
             Filter::Count => write!(f, "count"),
             Filter::Base64 => write!(f, "base64"),
             Filter::Text => write!(f, "text"),
+            Filter::Url => write!(f, "url"),
         }
     }
 }
@@ -591,6 +612,15 @@ struct RawStep {
     sql: Option<Spanned<String>>,
     schema: Option<Spanned<String>>,
     mint: Option<Spanned<RawMint>>,
+    follow: Option<Spanned<bool>>,
+    oauth: Option<Spanned<RawOAuth>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOAuth {
+    user: Option<Spanned<toml::Table>>,
+    misbehave: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -633,26 +663,36 @@ struct RawAssertion {
 const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-/// Parse and validate a checks file; every mistake points at its file:line:col.
-pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
-    parse_for(file, source, true, &[])
+/// What an exercise gives its server, which its checks may use: a step that reads a
+/// database or the OAuth provider is a mistake in a file whose exercise has none, not
+/// a failure at run time; templates may name the `secrets`.
+pub struct Provided<'a> {
+    pub database: bool,
+    pub oauth: bool,
+    pub secrets: &'a [&'a str],
 }
 
-/// `parse`, for an exercise that has a database (`has_database`) or not (without one, a
-/// database step is a mistake in the file, not a failure at run time) and that gives
-/// the server the `secrets` named, which templates may use.
-pub fn parse_for(
-    file: &str,
-    source: &str,
-    has_database: bool,
-    secrets: &[&str],
-) -> Result<Vec<Check>, SourceError> {
+/// Parse and validate a checks file; every mistake points at its file:line:col.
+pub fn parse(file: &str, source: &str) -> Result<Vec<Check>, SourceError> {
+    let everything = Provided {
+        database: true,
+        oauth: true,
+        secrets: &[],
+    };
+    parse_for(file, source, &everything)
+}
+
+/// `parse`, for an exercise that provides what `provided` says.
+pub fn parse_for(file: &str, source: &str, provided: &Provided) -> Result<Vec<Check>, SourceError> {
+    let has_database = provided.database;
+    let secrets = provided.secrets;
     let raw: RawFile =
         toml::from_str(source).map_err(|error| SourceError::from_toml(file, source, &error))?;
     let mut parser = Parser {
         file,
         source,
         has_database,
+        has_oauth: provided.oauth,
         defined: template::BUILTINS
             .iter()
             .chain(secrets)
@@ -676,6 +716,8 @@ struct Parser<'a> {
     source: &'a str,
     /// Whether the exercise declares a database for its database steps to read.
     has_database: bool,
+    /// Whether the exercise has the mock OAuth provider for its oauth steps.
+    has_oauth: bool,
     /// Template names bound so far, each with the check that bound it (`None` for a
     /// built-in generator).
     defined: HashMap<String, Option<String>>,
@@ -790,6 +832,28 @@ impl Parser<'_> {
         if raw.sql.is_some() || raw.schema.is_some() {
             return self.inspection(span, raw);
         }
+        if let Some(oauth) = raw.oauth {
+            let other = raw.client.is_some()
+                || raw.method.is_some()
+                || raw.path.is_some()
+                || raw.json.is_some()
+                || raw.body.is_some()
+                || raw.query.is_some()
+                || raw.headers.is_some()
+                || raw.repeat.is_some()
+                || raw.concurrent.is_some()
+                || raw.sleep_ms.is_some()
+                || raw.restart.is_some()
+                || raw.mint.is_some()
+                || raw.follow.is_some();
+            if other {
+                return Err(self.error(
+                    span,
+                    "an oauth step sets the provider and reads its log: `oauth`, `expect` and `capture` only",
+                ));
+            }
+            return self.oauth(span, oauth, raw.expect, raw.capture);
+        }
         if let Some(mint) = raw.mint {
             let alone = !(request_keys
                 || raw.query.is_some()
@@ -876,6 +940,7 @@ impl Parser<'_> {
                 "a step sends copies either one after another (`repeat`) or at once (`concurrent`), not both",
             ));
         }
+        let follow = raw.follow.is_some_and(|follow| *follow.get_ref());
         let repeat = count(raw.repeat, "repeat")?;
         let concurrent = count(raw.concurrent, "concurrent")?;
         let expect = raw
@@ -893,7 +958,72 @@ impl Parser<'_> {
             body,
             repeat,
             concurrent,
+            follow,
             expect,
+            capture,
+        })))
+    }
+
+    /// An oauth step: who logs in next, what goes wrong next, and assertions on the
+    /// provider's log.
+    fn oauth(
+        &mut self,
+        span: std::ops::Range<usize>,
+        raw: Spanned<RawOAuth>,
+        expect: Vec<Spanned<RawAssertion>>,
+        capture: Option<Spanned<toml::Table>>,
+    ) -> Result<Step, SourceError> {
+        if !self.has_oauth {
+            return Err(self.error(
+                span,
+                "this exercise has no OAuth provider: add `services = [\"oauth\"]` to its exercise.toml",
+            ));
+        }
+        let raw = raw.into_inner();
+        let user = match raw.user {
+            Some(table) => {
+                let table_span = table.span();
+                if !table.get_ref().contains_key("sub") {
+                    return Err(self.error(table_span, "an oauth `user` needs a `sub`"));
+                }
+                let value = to_json(toml::Value::Table(table.into_inner()));
+                self.json_templates(&value, table_span)?;
+                Some(value)
+            }
+            None => None,
+        };
+        let misbehave = match raw.misbehave {
+            Some(name) => Some(
+                crate::services::oauth::Misbehaviour::parse(name.get_ref()).ok_or_else(|| {
+                    let names: Vec<&str> = crate::services::oauth::Misbehaviour::ALL
+                        .iter()
+                        .map(|(name, _)| *name)
+                        .collect();
+                    self.error(
+                        name.span(),
+                        format!("unknown misbehaviour; expected one of {}", names.join(", ")),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        let mut assertions = Vec::new();
+        for assertion in expect {
+            let query_span = assertion.get_ref().query.span();
+            let assertion = self.assertion(assertion)?;
+            if !matches!(assertion.query.base(), Query::Json { .. } | Query::Var(_)) {
+                return Err(self.error(
+                    query_span,
+                    "an oauth step reads the provider's log: use `json PATH` (or `var NAME`)",
+                ));
+            }
+            assertions.push(assertion);
+        }
+        let capture = self.captures(capture.as_ref())?;
+        Ok(Step::OAuth(Box::new(OAuthStep {
+            user,
+            misbehave,
+            expect: assertions,
             capture,
         })))
     }
@@ -1010,7 +1140,9 @@ impl Parser<'_> {
             || raw.sleep_ms.is_some()
             || raw.restart.is_some()
             || raw.client.is_some()
-            || raw.mint.is_some();
+            || raw.mint.is_some()
+            || raw.follow.is_some()
+            || raw.oauth.is_some();
         if other_keys {
             return Err(self.error(
                 span,
@@ -1497,7 +1629,12 @@ expect = [{ query = "json $[*].columns", contains = ["author_id"] }]
 
     #[test]
     fn a_database_step_needs_an_exercise_with_a_database() {
-        let error = parse_for("checks.toml", DATABASE, false, &[]).unwrap_err();
+        let nothing = Provided {
+            database: false,
+            oauth: false,
+            secrets: &[],
+        };
+        let error = parse_for("checks.toml", DATABASE, &nothing).unwrap_err();
         assert_eq!(error.line, 11, "the step's [[check.step]]");
         assert!(
             error

@@ -58,11 +58,25 @@ pub struct Exercise {
     pub secrets: Vec<Secret>,
     /// The database the server gets through DATABASE_URL, if the exercise has one.
     pub database: Option<Database>,
+    /// Services learn runs beside the server for the run (a mock OAuth provider).
+    pub services: Vec<Service>,
     pub timeouts: Timeouts,
     pub readme: String,
     checks_file: String,
     checks_source: String,
     source: Source,
+}
+
+/// A service learn runs for the exercise, beside the server.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Service {
+    /// A mock OAuth 2.0 / OpenID Connect provider: OAUTH_ISSUER, OAUTH_CLIENT_ID,
+    /// OAUTH_CLIENT_SECRET.
+    OAuth,
+}
+
+impl Service {
+    const ALL: [(&str, Service); 1] = [("oauth", Service::OAuth)];
 }
 
 /// A value learn makes fresh for every run, from the run's seed, and gives the server
@@ -192,6 +206,9 @@ struct RawExercise {
     secrets: toml::Table,
     /// A database the runner provides through DATABASE_URL: "sqlite".
     database: Option<String>,
+    /// Services the runner provides: "oauth".
+    #[serde(default)]
+    services: Vec<String>,
     #[serde(default)]
     timeouts: RawTimeouts,
 }
@@ -390,12 +407,12 @@ impl Exercise {
             .iter()
             .map(|secret| secret.name.as_str())
             .collect();
-        checks::parse_for(
-            &self.checks_file,
-            &self.checks_source,
-            self.database.is_some(),
-            &secrets,
-        )
+        let provided = checks::Provided {
+            database: self.database.is_some(),
+            oauth: self.services.contains(&Service::OAuth),
+            secrets: &secrets,
+        };
+        checks::parse_for(&self.checks_file, &self.checks_source, &provided)
     }
 
     /// The secrets' values in the run with `seed`, as environment variables.
@@ -452,7 +469,16 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
                 .ok_or_else(|| anyhow::anyhow!("{file}: secrets.{name} must be a string"))?;
             let secret =
                 Secret::parse(&name, spec).map_err(|error| anyhow::anyhow!("{file}: {error}"))?;
-            let taken = ["PORT", "TZ", "LANG", "DATABASE_URL", "PYTHONHASHSEED"];
+            let taken = [
+                "PORT",
+                "TZ",
+                "LANG",
+                "DATABASE_URL",
+                "PYTHONHASHSEED",
+                "OAUTH_ISSUER",
+                "OAUTH_CLIENT_ID",
+                "OAUTH_CLIENT_SECRET",
+            ];
             if taken.contains(&name.as_str()) || env.iter().any(|(other, _)| *other == name) {
                 bail!("{file}: secrets.{name}: the server already gets a {name}");
             }
@@ -466,6 +492,21 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
             bail!("{file}: database = \"{other}\" is not one learn provides; use \"sqlite\"")
         }
     };
+    let services = raw
+        .services
+        .iter()
+        .map(|name| {
+            Service::ALL
+                .iter()
+                .find(|(known, _)| known == name)
+                .map(|(_, service)| *service)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{file}: services: \"{name}\" is not one learn provides; use \"oauth\""
+                    )
+                })
+        })
+        .collect::<Result<_>>()?;
     let defaults = Timeouts::default();
     let ms = |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_millis);
     Ok(Exercise {
@@ -477,6 +518,7 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
         env,
         secrets,
         database,
+        services,
         timeouts: Timeouts {
             build: ms(raw.timeouts.build_ms, defaults.build),
             start: ms(raw.timeouts.start_ms, defaults.start),

@@ -324,6 +324,14 @@ fn render_problem(out: &mut String, report: &RunReport, problem: &Problem) {
             );
             let _ = writeln!(out, "  {error}");
         }
+        Problem::ServiceFailed { service, error } => {
+            let _ = writeln!(
+                out,
+                "{} learn could not start its {service} for your server, so it did not start your server.",
+                "✗".red()
+            );
+            let _ = writeln!(out, "  {error}");
+        }
         Problem::ServerNotListening {
             command,
             port,

@@ -41,5 +41,6 @@ pub fn problem_in_brief(problem: &Problem) -> String {
             format!("the server never accepted connections on port {port}")
         }
         Problem::DatabaseFailed { .. } => "learn could not start the database".to_string(),
+        Problem::ServiceFailed { service, .. } => format!("learn could not start its {service}"),
     }
 }
