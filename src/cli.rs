@@ -64,6 +64,13 @@ pub enum Command {
     /// Authors: prove the course's checks with its reference solutions, alternative
     /// solutions, scaffolds and mutants, on every track and database.
     Verify(VerifyArgs),
+    /// Run learn's mock OAuth provider (as `learn check` does for oauth-login) until
+    /// Ctrl-C, to try a login by hand: it prints the variables your server needs.
+    Provider {
+        /// Fix its keys and credentials [default: new ones each time].
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     Completions { shell: clap_complete::Shell },
     /// The manual page, in roff (`man -l <(learn man)`).

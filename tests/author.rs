@@ -305,3 +305,70 @@ fn a_browser_signs_in_through_the_mock_provider() {
         "{report}"
     );
 }
+
+/// `learn provider` runs the mock provider on its own: it prints the variables a
+/// server needs, answers at the issuer it printed, and tells each call as it comes.
+#[test]
+fn the_provider_runs_on_its_own_for_trying_by_hand() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let temp = tempfile::tempdir().unwrap();
+    /// The provider ends with the test, also when an assertion fails.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("learn"))
+            .env("LEARN_DATA_DIR", temp.path())
+            .args(["provider", "--seed", "3"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let issuer = loop {
+        let line = lines
+            .next()
+            .expect("the provider prints its variables")
+            .unwrap();
+        printed.push(line.clone());
+        if let Some(issuer) = line.trim().strip_prefix("export OAUTH_ISSUER=") {
+            break issuer.to_string();
+        }
+    };
+    let address = issuer.strip_prefix("http://").unwrap().to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.contains(&format!(
+            "\"authorization_endpoint\":\"{issuer}/authorize\""
+        )),
+        "{answer}"
+    );
+    let told = loop {
+        let line = lines.next().expect("the call is told").unwrap();
+        if line.starts_with("discovery") {
+            break line;
+        }
+        printed.push(line);
+    };
+    assert_eq!(told, "discovery  200");
+    let printed = printed.join("\n");
+    assert!(
+        printed.contains("export OAUTH_CLIENT_ID=learn-")
+            && printed.contains("export OAUTH_CLIENT_SECRET=")
+            && printed.contains("http://127.0.0.1:8000/auth/login"),
+        "{printed}"
+    );
+}

@@ -15,7 +15,8 @@ use crate::course::checks::MintKind;
 const OFFSET: i64 = 600;
 
 /// A token's header and claims, for assertions: `{"header": ..., "claims": ...}`, with
-/// `lifetime` (`exp` − `iat`, in seconds) when both are numbers. Not verified.
+/// `lifetime` (`exp` − `iat`, in seconds) when both are numbers, and `expires_in`
+/// (`exp` − now) when `exp` is. Not verified.
 pub fn decode(token: &str) -> Result<Value, String> {
     let parts: Vec<&str> = token.trim().split('.').collect();
     let [header, claims, _signature] = parts.as_slice() else {
@@ -28,6 +29,9 @@ pub fn decode(token: &str) -> Result<Value, String> {
     let claims = part(claims, "payload")?;
     let mut decoded = json!({ "header": header, "claims": claims });
     // Whole seconds stay whole, so that `lifetime` equals an integer `expires_in`.
+    if let Some(exp) = claims["exp"].as_f64() {
+        decoded["expires_in"] = json!((exp - chrono::Utc::now().timestamp() as f64).round() as i64);
+    }
     if let (Some(iat), Some(exp)) = (claims["iat"].as_i64(), claims["exp"].as_i64()) {
         decoded["lifetime"] = json!(exp - iat);
     } else if let (Some(iat), Some(exp)) = (claims["iat"].as_f64(), claims["exp"].as_f64()) {
@@ -173,6 +177,12 @@ mod tests {
         assert_eq!(decoded["claims"]["sub"], "7");
         assert_eq!(decoded["claims"]["iat"], NOW);
         assert_eq!(decoded["lifetime"], 600);
+        let now = chrono::Utc::now().timestamp();
+        let fresh = mint(MintKind::Valid, now, &Map::new(), KEY, "", None).unwrap();
+        let left = decode(&fresh.token).unwrap()["expires_in"]
+            .as_i64()
+            .unwrap();
+        assert!((599..=600).contains(&left), "{left}");
         assert_eq!(verify(&minted.token, KEY), Ok(()));
         assert_eq!(
             verify(&minted.token, "not the key"),

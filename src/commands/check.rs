@@ -340,12 +340,16 @@ pub(super) async fn pipeline(
             );
         }
     };
+    // The checks see what the server was given: the secrets and the provider's
+    // issuer and client credentials.
+    let mut given = exercise.secret_values(options.seed);
+    given.extend(services.oauth.iter().flat_map(|provider| provider.env()));
     let results = checks::run(
         selected,
         &mut server,
         &services,
         options,
-        &exercise.secret_values(options.seed),
+        &given,
         &mut |event| live.event(event),
     )
     .await;

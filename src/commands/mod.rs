@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod grade;
 mod learner;
+mod provider;
 mod verify;
 mod watch;
 
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         } => start(course, &id, &lang, dir, force).map(|()| 0),
         Command::Check(args) => check(course, &args),
         Command::Verify(args) => verify::verify(course, &args),
+        Command::Provider { seed } => provider::provider(seed.unwrap_or_else(rand::random)),
     }
 }
 

@@ -407,9 +407,14 @@ impl Exercise {
             .iter()
             .map(|secret| secret.name.as_str())
             .collect();
+        let oauth = self.services.contains(&Service::OAuth);
+        let mut secrets = secrets;
+        if oauth {
+            secrets.extend(["OAUTH_ISSUER", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET"]);
+        }
         let provided = checks::Provided {
             database: self.database.is_some(),
-            oauth: self.services.contains(&Service::OAuth),
+            oauth,
             secrets: &secrets,
         };
         checks::parse_for(&self.checks_file, &self.checks_source, &provided)

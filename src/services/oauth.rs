@@ -94,6 +94,11 @@ impl Handle {
         self.lock().misbehaviour = Some(what);
     }
 
+    /// Send every call to `watcher` too, as it is logged (`learn provider` prints them).
+    pub fn watch(&self, watcher: tokio::sync::mpsc::UnboundedSender<Value>) {
+        self.lock().watcher = Some(watcher);
+    }
+
     /// What the checks read: `{"user", "misbehaviour", "calls": [...]}`.
     pub fn snapshot(&self) -> Value {
         let provided = self.lock();
@@ -134,6 +139,7 @@ struct Provided {
     grants: HashMap<String, Grant>,
     access_tokens: HashMap<String, Value>,
     calls: Vec<Value>,
+    watcher: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
     keys: Keys,
     rng: StdRng,
 }
@@ -176,6 +182,7 @@ impl Provider {
             grants: HashMap::new(),
             access_tokens: HashMap::new(),
             calls: Vec::new(),
+            watcher: None,
             keys,
             rng,
         })));
@@ -302,6 +309,10 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 
 impl Provided {
     fn log(&mut self, call: Value) {
+        if let Some(watcher) = &self.watcher {
+            // Nobody listening any more is no reason to fail a call.
+            let _ = watcher.send(call.clone());
+        }
         if self.calls.len() < MAX_CALLS {
             self.calls.push(call);
         }
