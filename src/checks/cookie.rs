@@ -1,6 +1,7 @@
 //! Cookies as a browser keeps them: `Set-Cookie` read into a jar per named client, and
-//! sent back on that client's next requests (RFC 6265, for one host: every request
-//! goes to 127.0.0.1, whose cookies are shared across ports, as in browsers).
+//! sent back on that client's next requests to the same host (RFC 6265, host-only:
+//! `127.0.0.1` and `localhost` are two hosts, and the ports of one host share its
+//! cookies, as in browsers).
 
 use serde_json::Value;
 
@@ -119,35 +120,51 @@ pub fn query(headers: &[(String, String)], name: &str, attribute: Option<&str>) 
 /// The cookies one client holds.
 #[derive(Debug, Default)]
 pub struct Jar {
-    /// name, path, value: a cookie is known by its name and path.
-    cookies: Vec<(String, String, String)>,
+    cookies: Vec<Kept>,
+}
+
+/// A cookie is known by its host, name and path.
+#[derive(Debug)]
+struct Kept {
+    host: String,
+    name: String,
+    path: String,
+    value: String,
 }
 
 impl Jar {
-    /// Keep what a response to `request_path` set, and forget what it expired.
-    pub fn store(&mut self, request_path: &str, headers: &[(String, String)]) {
+    /// Keep what a response to `url` set, and forget what it expired.
+    pub fn store(&mut self, url: &reqwest::Url, headers: &[(String, String)]) {
+        let host = url.host_str().unwrap_or_default();
         for cookie in set_by(headers) {
-            let path = cookie.path(request_path);
-            self.cookies
-                .retain(|(name, kept, _)| !(*name == cookie.name && *kept == path));
+            let path = cookie.path(url.path());
+            self.cookies.retain(|kept| {
+                !(kept.host == host && kept.name == cookie.name && kept.path == path)
+            });
             if !cookie.expired() {
-                self.cookies.push((cookie.name, path, cookie.value));
+                self.cookies.push(Kept {
+                    host: host.to_string(),
+                    name: cookie.name,
+                    path,
+                    value: cookie.value,
+                });
             }
         }
     }
 
-    /// The `Cookie` header for a request to `request_path`, if any cookie applies:
-    /// longer paths first, as RFC 6265 orders them.
-    pub fn header(&self, request_path: &str) -> Option<String> {
-        let mut applying: Vec<&(String, String, String)> = self
+    /// The `Cookie` header for a request to `url`, if any cookie applies: longer paths
+    /// first, as RFC 6265 orders them.
+    pub fn header(&self, url: &reqwest::Url) -> Option<String> {
+        let host = url.host_str().unwrap_or_default();
+        let mut applying: Vec<&Kept> = self
             .cookies
             .iter()
-            .filter(|(_, path, _)| path_matches(request_path, path))
+            .filter(|kept| kept.host == host && path_matches(url.path(), &kept.path))
             .collect();
-        applying.sort_by_key(|(_, path, _)| std::cmp::Reverse(path.len()));
+        applying.sort_by_key(|kept| std::cmp::Reverse(kept.path.len()));
         let pairs: Vec<String> = applying
             .iter()
-            .map(|(name, _, value)| format!("{name}={value}"))
+            .map(|kept| format!("{}={}", kept.name, kept.value))
             .collect();
         (!pairs.is_empty()).then(|| pairs.join("; "))
     }
@@ -195,30 +212,39 @@ mod tests {
 
     #[test]
     fn a_jar_sends_back_what_applies_and_forgets_what_expired() {
+        let at = |path: &str| reqwest::Url::parse(&format!("http://127.0.0.1:8000{path}")).unwrap();
         let mut jar = Jar::default();
         jar.store(
-            "/auth/login",
+            &at("/auth/login"),
             &headers(&["sid=one; Path=/", "csrf=x", "admin=y; Path=/admin"]),
         );
         // `csrf` has no Path: it applies to the login's folder, /auth.
-        assert_eq!(jar.header("/me").as_deref(), Some("sid=one"));
+        assert_eq!(jar.header(&at("/me")).as_deref(), Some("sid=one"));
         assert_eq!(
-            jar.header("/auth/logout").as_deref(),
+            jar.header(&at("/auth/logout")).as_deref(),
             Some("csrf=x; sid=one")
         );
-        assert_eq!(jar.header("/administrator"), Some("sid=one".to_string()));
         assert_eq!(
-            jar.header("/admin/users").as_deref(),
+            jar.header(&at("/administrator")).as_deref(),
+            Some("sid=one")
+        );
+        assert_eq!(
+            jar.header(&at("/admin/users")).as_deref(),
             Some("admin=y; sid=one")
         );
-        jar.store("/", &headers(&["sid=two; Path=/"]));
-        assert_eq!(jar.header("/me").as_deref(), Some("sid=two"));
-        jar.store("/", &headers(&["sid=; Path=/; Max-Age=0"]));
-        assert_eq!(jar.header("/me"), None);
+        // Another port of the same host shares them; another host does not.
+        let other_port = reqwest::Url::parse("http://127.0.0.1:9/me").unwrap();
+        assert_eq!(jar.header(&other_port).as_deref(), Some("sid=one"));
+        let other_host = reqwest::Url::parse("http://localhost:8000/me").unwrap();
+        assert_eq!(jar.header(&other_host), None);
+        jar.store(&at("/"), &headers(&["sid=two; Path=/"]));
+        assert_eq!(jar.header(&at("/me")).as_deref(), Some("sid=two"));
+        jar.store(&at("/"), &headers(&["sid=; Path=/; Max-Age=0"]));
+        assert_eq!(jar.header(&at("/me")), None);
         jar.store(
-            "/auth/x",
+            &at("/auth/x"),
             &headers(&["csrf=gone; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]),
         );
-        assert_eq!(jar.header("/auth/logout"), None);
+        assert_eq!(jar.header(&at("/auth/logout")), None);
     }
 }

@@ -57,13 +57,7 @@ impl Client {
 
     /// The absolute URL of a step's path: as it is when absolute, else on the server.
     pub fn absolute(&self, path: &str) -> String {
-        if path.starts_with("http://") || path.starts_with("https://") {
-            path.to_string()
-        } else if path.starts_with('/') {
-            format!("{}{path}", self.base)
-        } else {
-            format!("{}/{path}", self.base)
-        }
+        absolute(&self.base, path)
     }
 
     /// Send `outgoing`; the record describes what was sent even when nothing came back.
@@ -191,6 +185,17 @@ impl Client {
             duration: started.elapsed(),
             json: std::cell::OnceCell::new(),
         })
+    }
+}
+
+/// The absolute URL of a step's path: as it is when absolute, else under `base`.
+pub fn absolute(base: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_string()
+    } else if path.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
     }
 }
 

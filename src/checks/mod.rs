@@ -127,6 +127,7 @@ pub async fn run(
             .collect(),
         generator: Generator::new(options.seed),
         database: services.database.clone(),
+        server: format!("http://127.0.0.1:{}", server.port()),
         oauth: services.oauth.as_ref().map(|provider| provider.handle()),
         follow_ports: std::iter::once(server.port())
             .chain(services.ports())
@@ -255,6 +256,8 @@ struct State {
     database: Option<Target>,
     /// Each named client's cookies ("" is the default client's).
     jars: HashMap<String, cookie::Jar>,
+    /// The server's address, `http://127.0.0.1:PORT`, under which relative paths go.
+    server: String,
     /// The mock OAuth provider, for oauth steps.
     oauth: Option<crate::services::oauth::Handle>,
     /// The loopback ports a client following redirects may go to: the server's and
@@ -562,7 +565,7 @@ async fn send(
         if let Some(cookies) = state
             .jars
             .get(&request.client)
-            .and_then(|jar| jar.header(target.path()))
+            .and_then(|jar| jar.header(&target))
         {
             headers.push(("Cookie".to_string(), cookies));
         }
@@ -627,13 +630,12 @@ fn keep_cookies(
     response: &Result<http::Response, String>,
     state: &mut State,
 ) {
-    if let Ok(response) = response {
-        let path = reqwest::Url::parse(url).map_or("/".to_string(), |url| url.path().to_string());
+    if let (Ok(response), Ok(url)) = (response, reqwest::Url::parse(url)) {
         state
             .jars
             .entry(request.client.clone())
             .or_default()
-            .store(&path, &response.headers);
+            .store(&url, &response.headers);
     }
 }
 
@@ -907,14 +909,12 @@ fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String
     let sets_cookie = headers
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
-    let path_only = match reqwest::Url::parse(&path) {
-        Ok(url) => url.path().to_string(),
-        Err(_) => path.clone(),
-    };
+    let url = reqwest::Url::parse(&http::absolute(&state.server, &path));
     if let Some(cookies) = state
         .jars
         .get(&request.client)
-        .and_then(|jar| jar.header(&path_only))
+        .zip(url.ok())
+        .and_then(|(jar, url)| jar.header(&url))
         .filter(|_| !sets_cookie)
     {
         headers.push(("Cookie".to_string(), cookies));
