@@ -201,6 +201,9 @@ pub struct DatabaseRead {
 /// One request sent and what came back.
 #[derive(Debug, Serialize)]
 pub struct Exchange {
+    /// A redirect the client followed to the next request (a step with `follow`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub followed: bool,
     pub request: RequestRecord,
     /// Absent when no response arrived (see `error`).
     pub response: Option<ResponseRecord>,

@@ -304,6 +304,31 @@ fn a_browser_signs_in_through_the_mock_provider() {
         ["refuses-another-audience", "stays-home"],
         "{report}"
     );
+    // The report names the redirects the browser followed to the failing request.
+    let human = learn(&temp.path().join("data"))
+        .arg("--course")
+        .arg(&course)
+        .args([
+            "check",
+            "--seed",
+            "1",
+            "--only",
+            "refuses-another-audience",
+            "--path",
+        ])
+        .arg(&ws)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    let random = regex::Regex::new(
+        r"(code|state|nonce|code_challenge|client_id|sid|login)=[A-Za-z0-9_-]+|127\.0\.0\.1(%3A|:)\d{5}",
+    )
+    .unwrap();
+    let human = random.replace_all(&human, |found: &regex::Captures| match found.get(1) {
+        Some(name) => format!("{}=[X]", name.as_str()),
+        None => "127.0.0.1:[PORT]".to_string(),
+    });
+    insta::assert_snapshot!("sign_in_followed", common::masked(&human, temp.path()));
 }
 
 /// `learn provider` runs the mock provider on its own: it prints the variables a

@@ -516,6 +516,7 @@ async fn send(
         };
         let response = response.expect("a redirect is a response");
         hops.push(Exchange {
+            followed: true,
             request: record,
             response: Some(response.record()),
             error: None,
@@ -735,6 +736,7 @@ async fn judge(
     server: &mut Supervisor,
 ) -> (Exchange, Option<String>) {
     let mut exchange = Exchange {
+        followed: false,
         request: record,
         response: None,
         error: None,

@@ -178,6 +178,10 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
     if let Some(exchange) = exchange {
         render_response(out, exchange);
     }
+    let followed = followed_before(check);
+    if !followed.is_empty() {
+        field(out, "after", &followed.join("\n"));
+    }
     if !check.server_lines.is_empty() {
         field(out, "server", &server_lines(&check.server_lines));
     }
@@ -193,6 +197,32 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
         field(out, "try it", &try_it);
     }
     text
+}
+
+/// The redirects the client followed to reach the failing request, in order: `GET
+/// /auth/login → 302`.
+fn followed_before(check: &CheckResult) -> Vec<String> {
+    let steps = check.steps.len().saturating_sub(1);
+    let mut hops: Vec<String> = check.steps[..steps]
+        .iter()
+        .rev()
+        .map_while(|step| match step {
+            StepResult::Request(exchange) if exchange.followed => Some(exchange),
+            _ => None,
+        })
+        .map(|exchange| {
+            let status = exchange
+                .response
+                .as_ref()
+                .map_or(String::new(), |response| format!(" → {}", response.status));
+            format!(
+                "{} {}{status}",
+                exchange.request.method, exchange.request.target
+            )
+        })
+        .collect();
+    hops.reverse();
+    hops
 }
 
 /// A failed database step: what was read, what was expected, and the rows.

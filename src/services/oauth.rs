@@ -41,7 +41,7 @@ pub enum Misbehaviour {
     WrongIssuer,
     /// The ID token is signed with a key that is not in the JWKS (same `kid`).
     BadSignature,
-    /// The ID token expired an hour ago.
+    /// The ID token expired half an hour ago.
     Expired,
 }
 
