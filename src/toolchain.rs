@@ -30,6 +30,35 @@ pub fn for_track(track: &str) -> Vec<Tool> {
     }
 }
 
+/// Shell keywords: the program comes after them (`then make`).
+const KEYWORDS: [&str; 9] = [
+    "if", "then", "else", "elif", "do", "while", "until", "exec", "!",
+];
+/// Shell builtins: their arguments are not programs (`cd api`).
+const BUILTINS: [&str; 10] = [
+    "cd", "export", "exit", "test", "[", "true", "false", "set", "fi", "command",
+];
+
+/// The programs a shell command line runs, in order, once each: the first word of
+/// each command between `&&`, `||`, `;` and `|` (after any `NAME=value` and shell
+/// keyword), leaving out the shell's builtins. `go build -o server . && ./server` →
+/// `go`, `./server`.
+pub fn programs(command: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for part in command.split(['&', '|', ';', '\n']) {
+        let program = part
+            .split_whitespace()
+            .find(|word| !word.contains('=') && !KEYWORDS.contains(word));
+        let Some(program) = program else { continue };
+        let is_program = !BUILTINS.contains(&program)
+            && program.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/');
+        if is_program && !found.iter().any(|seen| seen == program) {
+            found.push(program.to_string());
+        }
+    }
+    found
+}
+
 /// `program --version`, first line; an error says what went wrong.
 pub fn version(program: &str) -> Result<String, String> {
     let mut child = Command::new(program)
@@ -83,6 +112,23 @@ pub fn on_path(program: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_programs_a_command_line_runs() {
+        assert_eq!(
+            programs("go build -o server . && ./server"),
+            ["go", "./server"]
+        );
+        assert_eq!(
+            programs("cd api; GOFLAGS=-mod=vendor go build | tee log || exit 1"),
+            ["go", "tee"]
+        );
+        assert_eq!(
+            programs("if command -v uv >/dev/null; then uv sync; fi"),
+            ["uv"]
+        );
+        assert!(programs("").is_empty());
+    }
 
     #[test]
     fn reads_versions_the_way_tools_print_them() {

@@ -71,8 +71,13 @@ impl Workspace {
             SourceError::from_toml(&path.display().to_string(), &source, &error)
         })?;
         if config.run.trim().is_empty() {
+            let example = if config.track == crate::course::OTHER {
+                "the examples at its end show a few languages"
+            } else {
+                "like `node server.js`"
+            };
             bail!(
-                "{}: `run` is empty; it must start your server, like `node server.js`",
+                "{}: `run` is empty; write the command that starts your server ({example})",
                 path.display()
             );
         }

@@ -397,3 +397,45 @@ fn the_provider_runs_on_its_own_for_trying_by_hand() {
         "{printed}"
     );
 }
+
+/// A hint may have a variant per track: the report shows the learner's track's, and
+/// a track without one (the `other` track) reads the text for all.
+#[test]
+fn hints_speak_the_learners_track() {
+    let temp = tempfile::tempdir().unwrap();
+    let keys = repo().join("tests/courses/keys");
+    let ws = temp.path().join("ws");
+    copy_dir(&keys.join("scaffolds/keyed/python"), &ws);
+    let hint = || {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&keys)
+            .args(["check", "--format", "json", "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["checks"][1]["hint"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        hint(),
+        "Only the exact key opens: compare self.headers[\"X-Api-Key\"] with os.environ[\"API_KEY\"]."
+    );
+    edit(
+        &ws.join("learn.toml"),
+        "track = \"python\"",
+        "track = \"other\"",
+    );
+    assert_eq!(hint(), "Only the exact key opens.");
+    // `learn hint` too (with the hints seen so far forgotten).
+    fs::remove_dir_all(ws.join(".learn")).unwrap();
+    let shown = learn(&temp.path().join("data"))
+        .arg("--course")
+        .arg(&keys)
+        .args(["hint", "stays-shut-without-it"])
+        .current_dir(&ws)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("  Only the exact key opens.\n"), "{shown}");
+}

@@ -545,3 +545,60 @@ fn python_builds_use_uv_when_the_machine_has_it() {
     assert!(config.contains("uv = "), "not uv's: {config}");
     assert!(dir.join(".venv/bin/pip").exists(), "no pip for the learner");
 }
+
+/// `--lang other`: any exercise in any language. The workspace's learn.toml asks for
+/// the build and run commands (with examples); filled in, `learn check` runs as for a
+/// track of learn's, and `learn doctor` checks the programs they name.
+#[test]
+fn another_language_brings_its_own_build_and_run() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = run(
+        temp.path(),
+        &["start", "hello-http", "--lang", "other"],
+        temp.path(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ws = temp.path().join("hello-http");
+    let config = fs::read_to_string(ws.join("learn.toml")).unwrap();
+    assert!(
+        config.contains("track = \"other\"")
+            && config.contains("exercise = \"hello-http\"")
+            && config.contains("# Go / Gin:"),
+        "{config}"
+    );
+    assert!(ws.join("README.md").is_file());
+    let out = run(temp.path(), &["check"], &ws);
+    assert_eq!(out.code, 2);
+    insta::assert_snapshot!("other_run_empty", out.stderr);
+    // A Node server of the learner's own, with a build whose program is missing.
+    fs::copy(
+        common::repo().join("tests/alternatives/hello-http/node-http/server.js"),
+        ws.join("server.js"),
+    )
+    .unwrap();
+    let filled = config
+        .replace(
+            "build = \"\"",
+            "build = \"definitely-not-a-builder && node --version\"",
+        )
+        .replace("run = \"\"", "run = \"node server.js\"");
+    fs::write(ws.join("learn.toml"), &filled).unwrap();
+    let out = run(temp.path(), &["doctor"], &ws);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("`definitely-not-a-builder` (from `build` in learn.toml) is not installed")
+            && out.stdout.contains("node is installed"),
+        "{}",
+        out.stdout
+    );
+    fs::write(
+        ws.join("learn.toml"),
+        filled.replace("definitely-not-a-builder && ", ""),
+    )
+    .unwrap();
+    let out = run(temp.path(), &["check", "--format", "json"], &ws);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["failed"], 0);
+}

@@ -111,10 +111,12 @@ pub enum Event<'a> {
     Finished(&'a CheckResult),
 }
 
+/// `track` is the learner's: hints come in its words where the checks have them.
 pub async fn run(
     checks: &[&Check],
     server: &mut Supervisor,
     services: &Services,
+    track: &str,
     options: &Options,
     secrets: &[(String, String)],
     observe: &mut dyn FnMut(Event),
@@ -212,7 +214,10 @@ pub async fn run(
                     tokio::time::sleep(Duration::from_millis(20)).await;
                     result.status = CheckStatus::Failed;
                     result.failure = Some(failure);
-                    result.hint = check.hints.first().cloned();
+                    result.hint = check
+                        .hints
+                        .first()
+                        .map(|hint| hint.for_track(track).to_string());
                     result.server_lines = server
                         .log()
                         .lock()

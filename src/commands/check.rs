@@ -348,6 +348,7 @@ pub(super) async fn pipeline(
         selected,
         &mut server,
         &services,
+        &workspace.config.track,
         options,
         &given,
         &mut |event| live.event(event),

@@ -48,6 +48,26 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
             ),
         }
     }
+    // A track of learn's knows its toolchain; on the other track, the programs that
+    // build and run name are the toolchain.
+    if track == crate::course::OTHER {
+        for program in toolchain::programs(&workspace.config.build) {
+            let found = if program.contains('/') {
+                workspace.root.join(&program).exists()
+            } else {
+                toolchain::on_path(&program)
+            };
+            let said = if found {
+                format!("{program} is installed")
+            } else {
+                format!(
+                    "`{program}` (from `build` in learn.toml) is not installed or not on your PATH. {}",
+                    build::install_advice(&program)
+                )
+            };
+            findings.add(found, "build", &said);
+        }
+    }
     let program = workspace
         .config
         .run

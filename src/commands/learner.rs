@@ -66,7 +66,7 @@ pub fn next_hint(course: &Course, workspace: &Workspace, check: Option<&str>) ->
         check.hints.len(),
         check.id.bold(),
         check.title,
-        check.hints[index]
+        check.hints[index].for_track(&workspace.config.track)
     );
     text.push_str(if index + 1 < check.hints.len() {
         "Run `learn hint` again for the next one.\n"

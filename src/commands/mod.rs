@@ -115,6 +115,12 @@ fn list(course: &Course) -> Result<()> {
         .map(|exercise| exercise.id.len())
         .max()
         .unwrap_or(0);
+    let title_width = course
+        .exercises
+        .iter()
+        .map(|exercise| exercise.title.chars().count())
+        .max()
+        .unwrap_or(0);
     for stage in &course.stages {
         let note = match (stage.exercises.is_empty(), stage.reading) {
             (true, true) => "reading stage".dimmed().to_string(),
@@ -141,9 +147,12 @@ fn list(course: &Course) -> Result<()> {
             } else {
                 " "
             };
+            let tracks = exercise.tracks.join(", ");
             println!(
-                "    {marker} {:<width$}  {:<34} {status}",
-                id, exercise.title
+                "    {marker} {:<width$}  {:<title_width$}  {:<14} {status}",
+                id,
+                exercise.title,
+                tracks.dimmed()
             );
         }
     }
@@ -187,6 +196,11 @@ fn show(course: &Course, id: &str) -> Result<()> {
         exercise.tracks.join(", "),
         exercise.id,
         exercise.tracks[0]
+    );
+    println!(
+        "Another language: learn start {} --lang {}, then write how to build and run it in learn.toml",
+        exercise.id,
+        crate::course::OTHER
     );
     let mut env = vec![
         "PORT (the port to listen on)".to_string(),

@@ -19,7 +19,7 @@ pub struct Check {
     pub id: String,
     pub title: String,
     pub points: f64,
-    pub hints: Vec<String>,
+    pub hints: Vec<Hint>,
     pub requires: Vec<String>,
     /// Earlier checks whose `let` or captured values this check's templates read: it
     /// cannot run without them, even where it does not `require` them to pass.
@@ -29,6 +29,24 @@ pub struct Check {
     /// Values bound once when the check starts, in file order.
     pub lets: Vec<(String, Template)>,
     pub steps: Vec<Step>,
+}
+
+/// A hint: its text for every track, with variants for some tracks (the same advice
+/// in Flask's words and in Express's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hint {
+    pub text: String,
+    pub tracks: Vec<(String, String)>,
+}
+
+impl Hint {
+    /// What a learner on `track` reads: the track's variant, or the text for all.
+    pub fn for_track(&self, track: &str) -> &str {
+        self.tracks
+            .iter()
+            .find(|(name, _)| name == track)
+            .map_or(self.text.as_str(), |(_, text)| text.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -582,7 +600,7 @@ struct RawCheck {
     #[serde(default)]
     points: Option<f64>,
     #[serde(default)]
-    hints: Vec<String>,
+    hints: Vec<Spanned<RawHint>>,
     #[serde(default)]
     requires: Vec<Spanned<String>>,
     visibility: Option<Spanned<String>>,
@@ -590,6 +608,14 @@ struct RawCheck {
     lets: Option<Spanned<toml::Table>>,
     #[serde(default)]
     step: Vec<Spanned<RawStep>>,
+}
+
+/// A hint as written: text for every track, or a table of `text` and per-track variants.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHint {
+    Text(String),
+    Tracks(toml::Table),
 }
 
 #[derive(Deserialize)]
@@ -810,7 +836,11 @@ impl Parser<'_> {
             id,
             title: raw.title,
             points,
-            hints: raw.hints,
+            hints: raw
+                .hints
+                .into_iter()
+                .map(|hint| self.hint(hint))
+                .collect::<Result<_, _>>()?,
             requires,
             reads_from: self.reads_from.take().into_iter().collect(),
             visibility,
@@ -962,6 +992,42 @@ impl Parser<'_> {
             expect,
             capture,
         })))
+    }
+
+    fn hint(&self, raw: Spanned<RawHint>) -> Result<Hint, SourceError> {
+        let span = raw.span();
+        match raw.into_inner() {
+            RawHint::Text(text) => Ok(Hint {
+                text,
+                tracks: Vec::new(),
+            }),
+            RawHint::Tracks(table) => {
+                let mut text = None;
+                let mut tracks = Vec::new();
+                for (key, value) in table {
+                    let Some(value) = value.as_str().map(str::to_string) else {
+                        return Err(self.error(span, format!("hint `{key}` must be a string")));
+                    };
+                    if key == "text" {
+                        text = Some(value);
+                    } else if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) {
+                        tracks.push((key, value));
+                    } else {
+                        return Err(self.error(
+                            span,
+                            format!("`{key}` is not a track; a hint table has `text` and tracks like `python`"),
+                        ));
+                    }
+                }
+                let text = text.ok_or_else(|| {
+                    self.error(
+                        span,
+                        "a hint table needs `text`, what every other track reads",
+                    )
+                })?;
+                Ok(Hint { text, tracks })
+            }
+        }
     }
 
     /// An oauth step: who logs in next, what goes wrong next, and assertions on the

@@ -67,6 +67,47 @@ pub struct Exercise {
     source: Source,
 }
 
+/// The track of any language: the learner's own code, built and run by the commands
+/// they write into learn.toml.
+pub const OTHER: &str = "other";
+
+/// The learn.toml of a workspace on the `other` track, before the learner fills it in.
+const OTHER_CONFIG: &str = r#"# Your own language and framework. Write how to build and start your server, then
+# run `learn check`. README.md says what the server gets in its environment (PORT,
+# and for some exercises DATABASE_URL and more) and what it must answer.
+exercise = "{exercise}"
+track = "other"
+
+# A shell command run in this folder before the server starts: install dependencies,
+# compile. Leave it empty when there is nothing to build.
+build = ""
+
+# The files whose change means a new build (learn skips the build when none changed).
+build_inputs = []
+
+# The command that starts your server. It must listen on 127.0.0.1 (or 0.0.0.0) at
+# the port in the environment variable PORT.
+run = ""
+
+# Examples (copy one pair up, then adapt it):
+#
+# C# / ASP.NET Core:
+#   build = "dotnet publish -c Release -o out"
+#   run = "dotnet out/App.dll --urls http://127.0.0.1:$PORT"
+# PHP (built-in server):
+#   build = "composer install --no-interaction"
+#   run = "php -S 127.0.0.1:$PORT -t public"
+# Ruby / Sinatra:
+#   build = "bundle install"
+#   run = "bundle exec ruby app.rb -o 127.0.0.1 -p $PORT"
+# Java / Spring Boot (Maven wrapper):
+#   build = "./mvnw -q package -DskipTests"
+#   run = "java -jar target/app.jar --server.port=$PORT"
+# Go / Gin:
+#   build = "go build -o server ."
+#   run = "./server"
+"#;
+
 /// A service learn runs for the exercise, beside the server.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Service {
@@ -430,11 +471,15 @@ impl Exercise {
 
     /// The track with this name, or an error naming the ones on offer.
     pub fn track(&self, name: &str) -> Result<&str> {
+        if name == OTHER {
+            return Ok(OTHER);
+        }
         if let Some(track) = self.tracks.iter().find(|track| *track == name) {
             return Ok(track);
         }
-        let offered = self.tracks.join(", ");
-        match crate::suggest::closest(name, self.tracks.iter().map(String::as_str)) {
+        let offered = format!("{}, or {OTHER} for any language", self.tracks.join(", "));
+        let names = self.tracks.iter().map(String::as_str).chain([OTHER]);
+        match crate::suggest::closest(name, names) {
             Some(best) => bail!(
                 "`{}` has no track `{name}`. Did you mean `{best}`? (tracks: {offered})",
                 self.id
@@ -444,6 +489,12 @@ impl Exercise {
     }
 
     pub fn scaffold(&self, track: &str) -> Result<Scaffold> {
+        if track == OTHER {
+            let config = OTHER_CONFIG.replace("{exercise}", &self.id);
+            return Ok(Scaffold {
+                files: vec![(PathBuf::from("learn.toml"), config.into_bytes())],
+            });
+        }
         let files = self
             .source
             .files(&format!("scaffolds/{}/{track}", self.id))
