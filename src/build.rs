@@ -259,6 +259,25 @@ pub fn install_advice(tool: &str) -> String {
                                    then run learn check again."
                 .to_string()
         }
+        "go" | "gofmt" => "Install Go from https://go.dev/dl/ (on Debian or Ubuntu: sudo apt install \
+                           golang-go), then run learn check again."
+            .to_string(),
+        "cargo" | "rustc" => "Install Rust with rustup from https://rustup.rs/, then run learn \
+                              check again."
+            .to_string(),
+        "java" | "javac" | "mvn" | "gradle" => "Install a JDK (Java 17 or newer) from \
+             https://adoptium.net/ (on Debian or Ubuntu: sudo apt install default-jdk maven), \
+             then run learn check again."
+            .to_string(),
+        "dotnet" => "Install the .NET SDK from https://dotnet.microsoft.com/download, then run \
+                     learn check again."
+            .to_string(),
+        "php" | "composer" => "Install PHP from https://www.php.net/downloads (on Debian or \
+                               Ubuntu: sudo apt install php-cli composer), then run learn check again."
+            .to_string(),
+        "ruby" | "bundle" | "gem" => "Install Ruby from https://www.ruby-lang.org/en/downloads/ \
+                                     (on Debian or Ubuntu: sudo apt install ruby-full), then run learn check again."
+            .to_string(),
         other => format!("Install `{other}` or add it to your PATH, then run learn check again."),
     }
 }
@@ -266,6 +285,16 @@ pub fn install_advice(tool: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn advises_how_to_install_the_toolchains_of_other_languages() {
+        assert!(install_advice("go").contains("golang-go"));
+        assert!(install_advice("cargo").contains("rustup"));
+        assert!(install_advice("mvn").contains("default-jdk maven"));
+        assert!(install_advice("dotnet").contains(".NET SDK"));
+        assert!(install_advice("bundle").contains("ruby-full"));
+        assert!(install_advice("zig").contains("Install `zig`"));
+    }
 
     #[test]
     fn names_the_program_the_shell_could_not_find() {

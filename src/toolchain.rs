@@ -12,7 +12,7 @@ pub struct Tool {
 /// The toolchain of a track (the scaffolds' build and run commands use these).
 pub fn for_track(track: &str) -> Vec<Tool> {
     match track {
-        "python" => vec![Tool {
+        "python" | "fastapi" | "django" => vec![Tool {
             name: "python3",
             minimum: (3, 9),
         }],

@@ -121,6 +121,12 @@ fn list(course: &Course) -> Result<()> {
         .map(|exercise| exercise.title.chars().count())
         .max()
         .unwrap_or(0);
+    let tracks_width = course
+        .exercises
+        .iter()
+        .map(|exercise| exercise.tracks.join(", ").len())
+        .max()
+        .unwrap_or(0);
     for stage in &course.stages {
         let note = match (stage.exercises.is_empty(), stage.reading) {
             (true, true) => "reading stage".dimmed().to_string(),
@@ -149,7 +155,7 @@ fn list(course: &Course) -> Result<()> {
             };
             let tracks = exercise.tracks.join(", ");
             println!(
-                "    {marker} {:<width$}  {:<title_width$}  {:<14} {status}",
+                "    {marker} {:<width$}  {:<title_width$}  {:<tracks_width$}  {status}",
                 id,
                 exercise.title,
                 tracks.dimmed()
