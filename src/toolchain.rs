@@ -16,6 +16,16 @@ pub fn for_track(track: &str) -> Vec<Tool> {
             name: "python3",
             minimum: (3, 9),
         }],
+        "java" => vec![
+            Tool {
+                name: "java",
+                minimum: (17, 0),
+            },
+            Tool {
+                name: "javac",
+                minimum: (17, 0),
+            },
+        ],
         "node" => vec![
             Tool {
                 name: "node",
