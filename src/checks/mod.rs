@@ -406,11 +406,7 @@ async fn run_check(
             }
             Step::OAuth(step) => {
                 let (read, failure) = use_provider(step, state);
-                for capture in &read.captures {
-                    state
-                        .vars
-                        .insert(capture.name.clone(), capture.value.clone());
-                }
+                bind(&read.captures, &mut state.vars);
                 steps.push(StepResult::Service(Box::new(read)));
                 if failure.is_some() {
                     return failure;
@@ -430,11 +426,7 @@ async fn run_check(
                 };
                 let timeout = options.request_timeout.min(left);
                 let (read, failure) = inspect(inspection, state, timeout).await;
-                for capture in &read.captures {
-                    state
-                        .vars
-                        .insert(capture.name.clone(), capture.value.clone());
-                }
+                bind(&read.captures, &mut state.vars);
                 steps.push(StepResult::Database(Box::new(read)));
                 if failure.is_some() {
                     return failure;
@@ -443,6 +435,13 @@ async fn run_check(
         }
     }
     None
+}
+
+/// Bind what a step captured, for the steps after it.
+fn bind(captures: &[CaptureRecord], vars: &mut BTreeMap<String, Value>) {
+    for capture in captures {
+        vars.insert(capture.name.clone(), capture.value.clone());
+    }
 }
 
 /// What a request step's captures took from each of its responses.

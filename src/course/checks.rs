@@ -610,6 +610,23 @@ struct RawCheck {
     step: Vec<Spanned<RawStep>>,
 }
 
+impl RawStep {
+    /// Whether the step has a key that only a request step takes (`expect` and
+    /// `capture` aside: other steps take them too).
+    fn sends_a_request(&self) -> bool {
+        self.client.is_some()
+            || self.method.is_some()
+            || self.path.is_some()
+            || self.query.is_some()
+            || self.headers.is_some()
+            || self.json.is_some()
+            || self.body.is_some()
+            || self.repeat.is_some()
+            || self.concurrent.is_some()
+            || self.follow.is_some()
+    }
+}
+
 /// A hint as written: text for every track, or a table of `text` and per-track variants.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -862,21 +879,13 @@ impl Parser<'_> {
         if raw.sql.is_some() || raw.schema.is_some() {
             return self.inspection(span, raw);
         }
+        // Read before `oauth` moves out of the step.
+        let more_than_oauth = raw.sends_a_request()
+            || raw.sleep_ms.is_some()
+            || raw.restart.is_some()
+            || raw.mint.is_some();
         if let Some(oauth) = raw.oauth {
-            let other = raw.client.is_some()
-                || raw.method.is_some()
-                || raw.path.is_some()
-                || raw.json.is_some()
-                || raw.body.is_some()
-                || raw.query.is_some()
-                || raw.headers.is_some()
-                || raw.repeat.is_some()
-                || raw.concurrent.is_some()
-                || raw.sleep_ms.is_some()
-                || raw.restart.is_some()
-                || raw.mint.is_some()
-                || raw.follow.is_some();
-            if other {
+            if more_than_oauth {
                 return Err(self.error(
                     span,
                     "an oauth step sets the provider and reads its log: `oauth`, `expect` and `capture` only",
@@ -1176,6 +1185,11 @@ impl Parser<'_> {
                 "this exercise has no database to read: add `database = \"sqlite\"` to its exercise.toml",
             ));
         }
+        let other_keys = raw.sends_a_request()
+            || raw.sleep_ms.is_some()
+            || raw.restart.is_some()
+            || raw.mint.is_some()
+            || raw.oauth.is_some();
         let read = match (raw.sql, raw.schema) {
             (Some(_), Some(schema)) => {
                 return Err(self.error(
@@ -1195,20 +1209,6 @@ impl Parser<'_> {
             ),
             (None, None) => unreachable!("only called with `sql` or `schema`"),
         };
-        let other_keys = raw.method.is_some()
-            || raw.path.is_some()
-            || raw.query.is_some()
-            || raw.headers.is_some()
-            || raw.json.is_some()
-            || raw.body.is_some()
-            || raw.repeat.is_some()
-            || raw.concurrent.is_some()
-            || raw.sleep_ms.is_some()
-            || raw.restart.is_some()
-            || raw.client.is_some()
-            || raw.mint.is_some()
-            || raw.follow.is_some()
-            || raw.oauth.is_some();
         if other_keys {
             return Err(self.error(
                 span,
