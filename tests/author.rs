@@ -390,6 +390,11 @@ fn the_provider_runs_on_its_own_for_trying_by_hand() {
     };
     assert_eq!(told, "discovery  200");
     let printed = printed.join("\n");
+    let port = regex::Regex::new(r"127\.0\.0\.1:\d{5}").unwrap();
+    insta::assert_snapshot!(
+        "provider_banner",
+        port.replace_all(&printed, "127.0.0.1:[PORT]")
+    );
     assert!(
         printed.contains("export OAUTH_CLIENT_ID=learn-")
             && printed.contains("export OAUTH_CLIENT_SECRET=")

@@ -567,11 +567,7 @@ async fn send(
         let keep = status == 307 || status == 308 || (status != 303 && method == "GET");
         let mut headers = Vec::new();
         let path = target.to_string();
-        if let Some(cookies) = state
-            .jars
-            .get(&request.client)
-            .and_then(|jar| jar.header(&target))
-        {
+        if let Some(cookies) = cookies_for(state, &request.client, &target) {
             headers.push(("Cookie".to_string(), cookies));
         }
         outgoing = http::Outgoing {
@@ -625,6 +621,11 @@ async fn send_at_once(
         }
     }
     Ok((exchanges, first_failure))
+}
+
+/// The Cookie header `client` sends to `url`, if its jar holds any for it.
+fn cookies_for(state: &State, client: &str, url: &reqwest::Url) -> Option<String> {
+    state.jars.get(client).and_then(|jar| jar.header(url))
 }
 
 /// Keep the cookies a response to `url` set, in the jar of the client that sent the
@@ -916,11 +917,9 @@ fn render(request: &Request, state: &mut State) -> Result<http::Outgoing, String
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
     let url = reqwest::Url::parse(&http::absolute(&state.server, &path));
-    if let Some(cookies) = state
-        .jars
-        .get(&request.client)
-        .zip(url.ok())
-        .and_then(|(jar, url)| jar.header(&url))
+    if let Some(cookies) = url
+        .ok()
+        .and_then(|url| cookies_for(state, &request.client, &url))
         .filter(|_| !sets_cookie)
     {
         headers.push(("Cookie".to_string(), cookies));

@@ -19,10 +19,11 @@ pub fn provider(seed: u64) -> Result<u8> {
         provider.handle().watch(watcher);
         let user = provider.handle().snapshot()["user"].clone();
         println!("learn's mock OAuth provider is at {}.", provider.issuer);
-        println!("Start your server where these are set:\n");
+        println!("Paste these lines into the terminal where you start your server:\n");
         for (name, value) in provider.env() {
             println!("  export {name}={value}");
         }
+        println!("  export SESSION_SECRET=any-long-text-for-trying-by-hand");
         println!(
             "\nThen open http://127.0.0.1:{SCAFFOLD_PORT}/auth/login in a browser: the provider \
              logs you in at once as {} ({}). Ctrl-C stops it.\n",

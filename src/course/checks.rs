@@ -71,7 +71,7 @@ pub struct OAuthStep {
     /// The user the next login approves: an object with `sub` (strings are templates).
     pub user: Option<Value>,
     /// How the next token answer goes wrong.
-    pub misbehave: Option<crate::services::oauth::Misbehaviour>,
+    pub misbehave: Option<Misbehaviour>,
     pub expect: Vec<Assertion>,
     pub capture: Vec<(String, Query)>,
 }
@@ -87,6 +87,39 @@ pub struct Mint {
     /// Claims laid over the times the kind sets; strings are templates.
     pub claims: Value,
     pub into: String,
+}
+
+/// What the mock OAuth provider does wrong in its next token answer, when an oauth
+/// step asks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Misbehaviour {
+    /// The ID token's `aud` is another client's.
+    WrongAudience,
+    /// The ID token's `nonce` is not the one the login sent.
+    WrongNonce,
+    /// The ID token's `iss` is another issuer.
+    WrongIssuer,
+    /// The ID token is signed with a key that is not in the JWKS (same `kid`).
+    BadSignature,
+    /// The ID token expired half an hour ago.
+    Expired,
+}
+
+impl Misbehaviour {
+    pub const ALL: [(&str, Misbehaviour); 5] = [
+        ("wrong_aud", Misbehaviour::WrongAudience),
+        ("wrong_nonce", Misbehaviour::WrongNonce),
+        ("wrong_issuer", Misbehaviour::WrongIssuer),
+        ("bad_signature", Misbehaviour::BadSignature),
+        ("expired", Misbehaviour::Expired),
+    ];
+
+    pub fn parse(name: &str) -> Option<Misbehaviour> {
+        Self::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, kind)| *kind)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1068,18 +1101,13 @@ impl Parser<'_> {
             None => None,
         };
         let misbehave = match raw.misbehave {
-            Some(name) => Some(
-                crate::services::oauth::Misbehaviour::parse(name.get_ref()).ok_or_else(|| {
-                    let names: Vec<&str> = crate::services::oauth::Misbehaviour::ALL
-                        .iter()
-                        .map(|(name, _)| *name)
-                        .collect();
-                    self.error(
-                        name.span(),
-                        format!("unknown misbehaviour; expected one of {}", names.join(", ")),
-                    )
-                })?,
-            ),
+            Some(name) => Some(Misbehaviour::parse(name.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = Misbehaviour::ALL.iter().map(|(name, _)| *name).collect();
+                self.error(
+                    name.span(),
+                    format!("unknown misbehaviour; expected one of {}", names.join(", ")),
+                )
+            })?),
             None => None,
         };
         let mut assertions = Vec::new();

@@ -23,44 +23,14 @@ use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+pub use crate::course::checks::Misbehaviour;
+
 /// The path the learner's server must register as its callback.
 pub const CALLBACK_PATH: &str = "/auth/callback";
 /// How long the provider's access and ID tokens live.
 const TOKEN_SECONDS: i64 = 300;
 /// The most calls the log keeps: a flooding server cannot make it grow without bound.
 const MAX_CALLS: usize = 1000;
-
-/// What the provider does wrong in its next token answer, when a step asks.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Misbehaviour {
-    /// The ID token's `aud` is another client's.
-    WrongAudience,
-    /// The ID token's `nonce` is not the one the login sent.
-    WrongNonce,
-    /// The ID token's `iss` is another issuer.
-    WrongIssuer,
-    /// The ID token is signed with a key that is not in the JWKS (same `kid`).
-    BadSignature,
-    /// The ID token expired half an hour ago.
-    Expired,
-}
-
-impl Misbehaviour {
-    pub const ALL: [(&str, Misbehaviour); 5] = [
-        ("wrong_aud", Misbehaviour::WrongAudience),
-        ("wrong_nonce", Misbehaviour::WrongNonce),
-        ("wrong_issuer", Misbehaviour::WrongIssuer),
-        ("bad_signature", Misbehaviour::BadSignature),
-        ("expired", Misbehaviour::Expired),
-    ];
-
-    pub fn parse(name: &str) -> Option<Misbehaviour> {
-        Self::ALL
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, kind)| *kind)
-    }
-}
 
 /// The provider of one run: its address and credentials, and the task serving it
 /// (ended when this is dropped).
