@@ -136,9 +136,11 @@ fn fingerprint(workspace: &Workspace) -> String {
     format!("{:x}", hasher.finalize())
 }
 
-/// Add one build input to the fingerprint: only a regular file inside the workspace,
-/// opened without blocking (a FIFO never stalls learn) and read in chunks, at most
-/// `INPUT_LIMIT` bytes of it (a bigger file counts by its size and modification time).
+/// Add one build input to the fingerprint: a regular file inside the workspace, or a
+/// folder (every file under it, by relative path, in name order, leaving out the folders
+/// builds make: `target`, `node_modules`, `.venv`, ...). A file is opened without
+/// blocking (a FIFO never stalls learn) and read in chunks, at most `INPUT_LIMIT` bytes
+/// of it (a bigger file counts by its size and modification time).
 fn hash_input(root: &Path, input: &str, hasher: &mut Sha256) {
     let Ok(path) = fs::canonicalize(root.join(input)) else {
         return hasher.update(b"<missing>");
@@ -146,7 +148,50 @@ fn hash_input(root: &Path, input: &str, hasher: &mut Sha256) {
     if !path.starts_with(root) {
         return hasher.update(b"<outside the workspace>");
     }
-    let Ok((file, size)) = crate::atomic::open_regular(&path) else {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        list_files(&path, &mut files);
+        files.sort();
+        for file in files {
+            let relative = file.strip_prefix(&path).unwrap_or(&file);
+            hasher.update(b"\0");
+            hasher.update(relative.as_os_str().as_encoded_bytes());
+            hasher.update(b"\0");
+            hash_file(&file, hasher);
+        }
+        return;
+    }
+    hash_file(&path, hasher);
+}
+
+/// The most files a folder input counts: a build input is source, not a disk.
+const FOLDER_LIMIT: usize = 10_000;
+
+/// The regular files under `dir`, not through symlinks, not inside generated folders
+/// or hidden ones (`.git`, `.learn`), at most `FOLDER_LIMIT` of them.
+fn list_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if out.len() >= FOLDER_LIMIT {
+            return;
+        }
+        let name = entry.file_name();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let hidden = name.as_encoded_bytes().starts_with(b".");
+        if kind.is_dir() && !hidden && !crate::course::is_generated(&name) {
+            list_files(&entry.path(), out);
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+}
+
+fn hash_file(path: &Path, hasher: &mut Sha256) {
+    let Ok((file, size)) = crate::atomic::open_regular(path) else {
         return hasher.update(b"<not a regular file>");
     };
     if size > INPUT_LIMIT {
@@ -294,6 +339,35 @@ mod tests {
         assert!(install_advice("dotnet").contains(".NET SDK"));
         assert!(install_advice("bundle").contains("ruby-full"));
         assert!(install_advice("zig").contains("Install `zig`"));
+    }
+
+    #[test]
+    fn a_folder_input_counts_its_sources_and_not_what_builds_make() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(temp.path()).unwrap();
+        let digest = || {
+            let mut hasher = Sha256::new();
+            hash_input(&root, ".", &mut hasher);
+            format!("{:x}", hasher.finalize())
+        };
+        fs::create_dir_all(root.join("handlers")).unwrap();
+        fs::create_dir_all(root.join("target")).unwrap();
+        fs::create_dir_all(root.join(".learn")).unwrap();
+        fs::write(root.join("main.go"), "package main").unwrap();
+        fs::write(root.join("handlers/posts.go"), "package handlers").unwrap();
+        let first = digest();
+        fs::write(root.join("target/server"), "a binary").unwrap();
+        fs::write(root.join(".learn/build.json"), "{}").unwrap();
+        assert_eq!(digest(), first, "generated and hidden folders do not count");
+        fs::write(root.join("handlers/posts.go"), "package handlers // edited").unwrap();
+        let edited = digest();
+        assert_ne!(edited, first, "an edit in a subfolder counts");
+        fs::write(root.join("handlers/users.go"), "package handlers").unwrap();
+        assert_ne!(digest(), edited, "a new file counts");
+        fs::rename(root.join("handlers/users.go"), root.join("users.go")).unwrap();
+        let moved = digest();
+        fs::rename(root.join("users.go"), root.join("handlers/users.go")).unwrap();
+        assert_ne!(moved, digest(), "a file's place counts");
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub enum Environment {
 }
 
 /// Variables a toolchain needs, passed on by name.
-const ALLOWED: [&str; 27] = [
+const ALLOWED: [&str; 32] = [
     "PATH",
     "HOME",
     "USER",
@@ -97,6 +97,11 @@ const ALLOWED: [&str; 27] = [
     "GOMODCACHE",
     "GOFLAGS",
     "GOPROXY",
+    "GOSUMDB",
+    "GONOSUMDB",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GOTOOLCHAIN",
     "CARGO_HOME",
     "RUSTUP_HOME",
     "JAVA_HOME",

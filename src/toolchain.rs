@@ -7,35 +7,31 @@ use std::time::{Duration, Instant};
 pub struct Tool {
     pub name: &'static str,
     pub minimum: (u32, u32),
+    /// What makes it print its version: `--version` for most, `version` for `go`.
+    pub version_arg: &'static str,
+}
+
+const fn tool(name: &'static str, minimum: (u32, u32)) -> Tool {
+    Tool {
+        name,
+        minimum,
+        version_arg: "--version",
+    }
 }
 
 /// The toolchain of a track (the scaffolds' build and run commands use these).
 pub fn for_track(track: &str) -> Vec<Tool> {
     match track {
-        "python" | "fastapi" | "django" => vec![Tool {
-            name: "python3",
-            minimum: (3, 9),
+        "python" | "fastapi" => vec![tool("python3", (3, 9))],
+        // Django 5.2 wants Python 3.10.
+        "django" => vec![tool("python3", (3, 10))],
+        "java" => vec![tool("java", (17, 0)), tool("javac", (17, 0))],
+        "node" => vec![tool("node", (18, 0)), tool("npm", (8, 0))],
+        // Debian 12's Go; the scaffolds use nothing newer.
+        "go" => vec![Tool {
+            version_arg: "version",
+            ..tool("go", (1, 19))
         }],
-        "java" => vec![
-            Tool {
-                name: "java",
-                minimum: (17, 0),
-            },
-            Tool {
-                name: "javac",
-                minimum: (17, 0),
-            },
-        ],
-        "node" => vec![
-            Tool {
-                name: "node",
-                minimum: (18, 0),
-            },
-            Tool {
-                name: "npm",
-                minimum: (8, 0),
-            },
-        ],
         _ => Vec::new(),
     }
 }
@@ -69,10 +65,11 @@ pub fn programs(command: &str) -> Vec<String> {
     found
 }
 
-/// `program --version`, first line; an error says what went wrong.
-pub fn version(program: &str) -> Result<String, String> {
+/// `program --version` (or the tool's own `version_arg`), first line; an error says
+/// what went wrong.
+pub fn version(program: &str, version_arg: &str) -> Result<String, String> {
     let mut child = Command::new(program)
-        .arg("--version")
+        .arg(version_arg)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -86,7 +83,7 @@ pub fn version(program: &str) -> Result<String, String> {
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err("did not answer `--version` within 10 s".to_string());
+                return Err(format!("did not answer `{version_arg}` within 10 s"));
             }
         }
     }
@@ -145,14 +142,22 @@ mod tests {
         assert_eq!(major_minor("Python 3.11.7"), Some((3, 11)));
         assert_eq!(major_minor("v20.20.2"), Some((20, 20)));
         assert_eq!(major_minor("11.19.1"), Some((11, 19)));
+        assert_eq!(
+            major_minor("go version go1.19.8 linux/amd64"),
+            Some((1, 19))
+        );
         assert_eq!(major_minor("no digits"), None);
         assert!(on_path("sh"));
         assert!(!on_path("definitely-not-a-program-here"));
         assert!(
-            version("definitely-not-a-program-here")
+            version("definitely-not-a-program-here", "--version")
                 .unwrap_err()
                 .contains("not installed")
         );
-        assert!(version("python3").unwrap().starts_with("Python 3"));
+        assert!(
+            version("python3", "--version")
+                .unwrap()
+                .starts_with("Python 3")
+        );
     }
 }

@@ -147,7 +147,8 @@ pub fn create(exercise: &Exercise, track: &str, dir: &Path, force: bool) -> Resu
             dir.display()
         );
     }
-    let readme = (PathBuf::from("README.md"), exercise.readme.as_bytes());
+    let readme = crate::course::readme::for_track(&exercise.readme, Some(track));
+    let readme = (PathBuf::from("README.md"), readme.as_bytes());
     let files = scaffold
         .files
         .iter()

@@ -515,11 +515,13 @@ fn save_progress(report: &RunReport, workspace: &Path) {
 fn save_markdown(path: &Path, report: &RunReport) -> Result<()> {
     let toolchain: Vec<String> = toolchain::for_track(&report.track)
         .iter()
-        .map(|tool| match toolchain::version(tool.name) {
-            Ok(version) if version.contains(char::is_alphabetic) => version,
-            Ok(version) => format!("{} {version}", tool.name),
-            Err(error) => format!("{}: {error}", tool.name),
-        })
+        .map(
+            |tool| match toolchain::version(tool.name, tool.version_arg) {
+                Ok(version) if version.contains(char::is_alphabetic) => version,
+                Ok(version) => format!("{} {version}", tool.name),
+                Err(error) => format!("{}: {error}", tool.name),
+            },
+        )
         .collect();
     // A file never holds terminal colour codes.
     colored::control::set_override(false);

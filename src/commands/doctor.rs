@@ -27,7 +27,7 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
     println!("{} · {} ({track})\n", "learn doctor".bold(), exercise.id);
     let mut findings = Findings { ready: true };
     for tool in toolchain::for_track(track) {
-        match toolchain::version(tool.name) {
+        match toolchain::version(tool.name, tool.version_arg) {
             Ok(version) => match toolchain::major_minor(&version) {
                 Some(found) if found < tool.minimum => findings.add(
                     false,

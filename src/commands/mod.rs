@@ -233,7 +233,8 @@ fn show(course: &Course, id: &str) -> Result<()> {
         );
     }
     println!("Your server gets: {}\n", env.join(", "));
-    println!("{}", exercise.readme.trim_end());
+    let readme = crate::course::readme::for_track(&exercise.readme, None);
+    println!("{}", readme.trim_end());
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod mutant;
+pub mod readme;
 pub mod source_error;
 pub mod template;
 
@@ -332,7 +333,7 @@ fn embedded(path: &str) -> Option<(&'static Dir<'static>, &str)> {
     }
 }
 
-fn is_generated(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_generated(name: &std::ffi::OsStr) -> bool {
     GENERATED_DIRS.iter().any(|generated| name == *generated)
 }
 
@@ -563,6 +564,10 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
                 })
         })
         .collect::<Result<_>>()?;
+    let readme_file = format!("exercises/{id}/README.md");
+    let readme = source.text(&readme_file)?;
+    readme::validate(&readme, &raw.tracks)
+        .map_err(|error| anyhow::anyhow!("{}: {error}", source.name(&readme_file)))?;
     let defaults = Timeouts::default();
     let ms = |value: Option<u64>, default: Duration| value.map_or(default, Duration::from_millis);
     Ok(Exercise {
@@ -582,7 +587,7 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
             check: ms(raw.timeouts.check_ms, defaults.check),
             run: ms(raw.timeouts.run_ms, defaults.run),
         },
-        readme: source.text(&format!("exercises/{id}/README.md"))?,
+        readme,
         checks_file: source.name(&format!("exercises/{id}/checks.toml")),
         checks_source: source.text(&format!("exercises/{id}/checks.toml"))?,
         source: source.clone(),
