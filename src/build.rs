@@ -117,6 +117,50 @@ pub fn share(built: &Workspace, copy: &Workspace) -> std::io::Result<bool> {
     }
 }
 
+/// Start `copy`'s build from what `built`'s build made, where that is safe and worth it:
+/// a Rust build's `target/` (compiling the dependencies takes minutes; the copy then
+/// compiles only its own crate). The files are hard links, not copies: cargo names each
+/// crate's files by a hash that includes the crate's folder, so the copy's build writes
+/// new files beside the linked ones and never into them (the binary it puts at
+/// `target/debug/NAME` replaces the link). Cargo's lock file is left out, so copies
+/// build at once. Anything else (a virtualenv, node_modules, class files that javac
+/// writes over in place) is left alone: true when something was linked.
+pub fn seed(built: &Path, copy: &Path) -> std::io::Result<bool> {
+    let target = built.join("target");
+    let cargo_made = ["debug", "release"]
+        .iter()
+        .any(|profile| target.join(profile).join(".fingerprint").is_dir());
+    let destination = copy.join("target");
+    if !cargo_made || destination.exists() {
+        return Ok(false);
+    }
+    link_tree(&target, &destination)?;
+    Ok(true)
+}
+
+/// `to` as a tree of folders holding hard links to the files under `from` (symlinks
+/// copied as symlinks), without cargo's lock files.
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".cargo-lock" {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let destination = to.join(&name);
+        if kind.is_dir() {
+            link_tree(&entry.path(), &destination)?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(entry.path())?, &destination)?;
+        } else if kind.is_file() {
+            fs::hard_link(entry.path(), &destination)?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether two workspaces build the same way: the same command on the same inputs.
 pub fn same_build(a: &Workspace, b: &Workspace) -> bool {
     fingerprint(a) == fingerprint(b)
@@ -368,6 +412,47 @@ mod tests {
         let moved = digest();
         fs::rename(root.join("users.go"), root.join("handlers/users.go")).unwrap();
         assert_ne!(moved, digest(), "a file's place counts");
+    }
+
+    #[test]
+    fn a_copy_starts_from_a_rust_build_by_links_and_from_nothing_else() {
+        use std::os::unix::fs::MetadataExt;
+        let temp = tempfile::tempdir().unwrap();
+        let (built, copy) = (temp.path().join("built"), temp.path().join("copy"));
+        let fingerprint = built.join("target/debug/.fingerprint/server-1");
+        fs::create_dir_all(&fingerprint).unwrap();
+        fs::create_dir_all(built.join("target/debug/deps")).unwrap();
+        fs::write(fingerprint.join("bin-server"), "1").unwrap();
+        fs::write(built.join("target/debug/deps/libserde-2.rlib"), "rlib").unwrap();
+        fs::write(built.join("target/debug/.cargo-lock"), "").unwrap();
+        std::os::unix::fs::symlink("deps/libserde-2.rlib", built.join("target/debug/link"))
+            .unwrap();
+        fs::create_dir_all(&copy).unwrap();
+        assert!(seed(&built, &copy).unwrap());
+        let inode = |path: &Path| fs::metadata(path).unwrap().ino();
+        let rlib = "target/debug/deps/libserde-2.rlib";
+        assert_eq!(inode(&built.join(rlib)), inode(&copy.join(rlib)));
+        assert!(
+            copy.join("target/debug/.fingerprint/server-1/bin-server")
+                .is_file()
+        );
+        assert!(
+            !copy.join("target/debug/.cargo-lock").exists(),
+            "no shared lock"
+        );
+        assert!(
+            fs::symlink_metadata(copy.join("target/debug/link"))
+                .unwrap()
+                .is_symlink()
+        );
+        // A copy with a target of its own keeps it; a build that is not cargo's is not
+        // linked (javac and go write their outputs over in place).
+        assert!(!seed(&built, &copy).unwrap());
+        let (javac, other) = (temp.path().join("javac"), temp.path().join("other"));
+        fs::create_dir_all(javac.join("target/classes")).unwrap();
+        fs::create_dir_all(&other).unwrap();
+        assert!(!seed(&javac, &other).unwrap());
+        assert!(!other.join("target").exists());
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub fn for_track(track: &str) -> Vec<Tool> {
             version_arg: "version",
             ..tool("go", (1, 19))
         }],
+        // What the rust scaffolds' locked dependencies (axum 0.8, sqlx 0.8) need.
+        "rust" => vec![tool("cargo", (1, 80)), tool("rustc", (1, 80))],
         _ => Vec::new(),
     }
 }

@@ -82,19 +82,47 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
         .max(1);
     let human = args.format == Format::Human;
 
-    // Each distinct build once, in parallel; then its copies link to it.
-    let builds: Vec<(usize, PathBuf)> = plans
+    // Each distinct build once, in parallel; then its copies link to it. A build that
+    // starts from another's waits for it: the scaffolds and alternatives first, then the
+    // solutions, then the mutants.
+    let mut pending: Vec<(usize, PathBuf, Option<PathBuf>)> = plans
         .iter()
         .enumerate()
-        .flat_map(|(index, plan)| plan.builds.iter().map(move |dir| (index, dir.clone())))
+        .flat_map(|(index, plan)| {
+            plan.builds
+                .iter()
+                .map(move |(dir, from)| (index, dir.clone(), from.clone()))
+        })
         .collect();
-    let Some(built) = super::parallel(&builds, jobs, |(index, dir)| {
-        let built = build_once(dir, &plans[*index].exercise.timeouts)?;
-        Some((*index, dir.clone(), built))
-    }) else {
-        eprintln!("\nInterrupted: every build was stopped.");
-        return Ok(INTERRUPTED);
-    };
+    let mut built = Vec::new();
+    while !pending.is_empty() {
+        let waits = |from: &Option<PathBuf>| {
+            from.as_ref()
+                .is_some_and(|from| pending.iter().any(|(_, dir, _)| dir == from))
+        };
+        let (round, later): (Vec<_>, Vec<_>) = pending
+            .iter()
+            .cloned()
+            .partition(|(_, _, from)| !waits(from));
+        let finished: BTreeSet<PathBuf> = built
+            .iter()
+            .filter(|(_, _, result): &&(usize, PathBuf, Result<(), String>)| result.is_ok())
+            .map(|(_, dir, _)| dir.clone())
+            .collect();
+        let Some(done) = super::parallel(&round, jobs, |(index, dir, from)| {
+            if let Some(from) = from.as_ref().filter(|from| finished.contains(*from)) {
+                // Only a speed-up: a copy that cannot start from it builds from nothing.
+                let _ = build::seed(from, dir);
+            }
+            let result = build_once(dir, &plans[*index].exercise.timeouts)?;
+            Some((*index, dir.clone(), result))
+        }) else {
+            eprintln!("\nInterrupted: every build was stopped.");
+            return Ok(INTERRUPTED);
+        };
+        built.extend(done);
+        pending = later;
+    }
     let mut failed_builds: BTreeMap<PathBuf, String> = BTreeMap::new();
     for (index, dir, result) in built {
         if let Err(why) = result {
@@ -234,8 +262,10 @@ struct Plan<'a> {
     /// Mutants per track, as their files list them.
     mutants: BTreeMap<String, Vec<Mutant>>,
     alternatives: Vec<String>,
-    /// Folders to build before any run.
-    builds: Vec<PathBuf>,
+    /// Folders to build before any run, each with the folder whose build it may start
+    /// from (see `build::seed`): the scaffold's for the solution, the solution's for
+    /// its mutants.
+    builds: Vec<(PathBuf, Option<PathBuf>)>,
     /// Copies that use another folder's build: (built, copy).
     shares: Vec<(PathBuf, PathBuf)>,
     runs: Vec<Run>,
@@ -295,7 +325,7 @@ impl<'a> Plan<'a> {
     fn track(&mut self, track: &str, dbs: &[Option<Db>], work: &Path) -> Result<()> {
         let scaffold = work.join("scaffold");
         workspace::create(self.exercise, track, &scaffold, false)?;
-        self.builds.push(scaffold.clone());
+        self.builds.push((scaffold.clone(), None));
         self.run_on(dbs, track, Subject::Scaffold, &scaffold);
         let written = self
             .root
@@ -438,7 +468,7 @@ impl<'a> Plan<'a> {
         for stack in stacks {
             let dir = work.join(&stack);
             lay(&course::read_folder(&folder.join(&stack))?, &dir)?;
-            self.builds.push(dir.clone());
+            self.builds.push((dir.clone(), None));
             self.run_on(dbs, &stack, Subject::Alternative, &dir);
             self.alternatives.push(stack);
         }
@@ -465,7 +495,8 @@ impl<'a> Plan<'a> {
             self.shares.push((built.to_path_buf(), copy.to_path_buf()));
             Ok(built.to_path_buf())
         } else {
-            self.builds.push(copy.to_path_buf());
+            self.builds
+                .push((copy.to_path_buf(), Some(built.to_path_buf())));
             Ok(copy.to_path_buf())
         }
     }
