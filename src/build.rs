@@ -119,12 +119,19 @@ pub fn share(built: &Workspace, copy: &Workspace) -> std::io::Result<bool> {
 
 /// Start `copy`'s build from what `built`'s build made, where that is safe and worth it:
 /// a Rust build's `target/` (compiling the dependencies takes minutes; the copy then
-/// compiles only its own crate). The files are hard links, not copies: cargo names each
-/// crate's files by a hash that includes the crate's folder, so the copy's build writes
-/// new files beside the linked ones and never into them (the binary it puts at
-/// `target/debug/NAME` replaces the link). Cargo's lock file is left out, so copies
-/// build at once. Anything else (a virtualenv, node_modules, class files that javac
-/// writes over in place) is left alone: true when something was linked.
+/// compiles only its own crate). Cargo gives the copy's crate the same file names as
+/// `built`'s (its hash does not depend on the folder) and judges its sources by their
+/// times, so:
+/// - big files (compiled crates, binaries) are hard links: cargo and the linker replace
+///   a file they make again, never write into it;
+/// - small ones (fingerprints, dep-info, timestamps: cargo and rustc write these in
+///   place) are private copies with their times kept;
+/// - every file of the copy outside `target/` is then made newer than the build, so
+///   cargo compiles the copy's crate again and nothing else. Cargo's lock file is left
+///   out, so copies build at once.
+///
+/// Anything else (a virtualenv, node_modules, class files that javac writes over in
+/// place) is left alone: true when something was linked.
 pub fn seed(built: &Path, copy: &Path) -> std::io::Result<bool> {
     let target = built.join("target");
     let cargo_made = ["debug", "release"]
@@ -135,11 +142,17 @@ pub fn seed(built: &Path, copy: &Path) -> std::io::Result<bool> {
         return Ok(false);
     }
     link_tree(&target, &destination)?;
+    let now = std::time::SystemTime::now();
+    touch_tree(copy, &destination, now)?;
     Ok(true)
 }
 
-/// `to` as a tree of folders holding hard links to the files under `from` (symlinks
-/// copied as symlinks), without cargo's lock files.
+/// Files at least this big are hard-linked by `seed`; smaller ones are copied.
+const LINK_AT: u64 = 64 * 1024;
+
+/// `to` as a tree of folders holding the files under `from`: hard links to the big
+/// ones, copies of the small ones with their modification times, symlinks as symlinks,
+/// without cargo's lock files.
 fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
@@ -155,7 +168,36 @@ fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         } else if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(entry.path())?, &destination)?;
         } else if kind.is_file() {
-            fs::hard_link(entry.path(), &destination)?;
+            let meta = entry.metadata()?;
+            if meta.len() >= LINK_AT {
+                fs::hard_link(entry.path(), &destination)?;
+            } else {
+                fs::copy(entry.path(), &destination)?;
+                fs::File::options()
+                    .write(true)
+                    .open(&destination)?
+                    .set_modified(meta.modified()?)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Set the modification time of every file under `dir` but those under `skip`.
+fn touch_tree(dir: &Path, skip: &Path, time: std::time::SystemTime) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if path == skip {
+            continue;
+        } else if kind.is_dir() {
+            touch_tree(&path, skip, time)?;
+        } else if kind.is_file() {
+            fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(time)?;
         }
     }
     Ok(())
@@ -415,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_starts_from_a_rust_build_by_links_and_from_nothing_else() {
+    fn a_copy_starts_from_a_rust_build_and_from_nothing_else() {
         use std::os::unix::fs::MetadataExt;
         let temp = tempfile::tempdir().unwrap();
         let (built, copy) = (temp.path().join("built"), temp.path().join("copy"));
@@ -423,19 +465,38 @@ mod tests {
         fs::create_dir_all(&fingerprint).unwrap();
         fs::create_dir_all(built.join("target/debug/deps")).unwrap();
         fs::write(fingerprint.join("bin-server"), "1").unwrap();
-        fs::write(built.join("target/debug/deps/libserde-2.rlib"), "rlib").unwrap();
+        let built_at = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        fs::File::options()
+            .write(true)
+            .open(fingerprint.join("bin-server"))
+            .unwrap()
+            .set_modified(built_at)
+            .unwrap();
+        let rlib = "target/debug/deps/libserde-2.rlib";
+        fs::write(built.join(rlib), vec![7u8; LINK_AT as usize]).unwrap();
         fs::write(built.join("target/debug/.cargo-lock"), "").unwrap();
         std::os::unix::fs::symlink("deps/libserde-2.rlib", built.join("target/debug/link"))
             .unwrap();
-        fs::create_dir_all(&copy).unwrap();
+        fs::create_dir_all(copy.join("src")).unwrap();
+        fs::write(copy.join("src/main.rs"), "fn main() {}").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(copy.join("src/main.rs"))
+            .unwrap()
+            .set_modified(built_at - Duration::from_secs(60))
+            .unwrap();
         assert!(seed(&built, &copy).unwrap());
-        let inode = |path: &Path| fs::metadata(path).unwrap().ino();
-        let rlib = "target/debug/deps/libserde-2.rlib";
-        assert_eq!(inode(&built.join(rlib)), inode(&copy.join(rlib)));
-        assert!(
-            copy.join("target/debug/.fingerprint/server-1/bin-server")
-                .is_file()
+        let meta = |path: &Path| fs::metadata(path).unwrap();
+        // A compiled crate is shared; what cargo writes in place is the copy's own.
+        assert_eq!(meta(&built.join(rlib)).ino(), meta(&copy.join(rlib)).ino());
+        let copied = copy.join("target/debug/.fingerprint/server-1/bin-server");
+        assert_ne!(
+            meta(&copied).ino(),
+            meta(&fingerprint.join("bin-server")).ino()
         );
+        assert_eq!(meta(&copied).modified().unwrap(), built_at);
+        // The copy's sources are newer than the build it starts from.
+        assert!(meta(&copy.join("src/main.rs")).modified().unwrap() > built_at);
         assert!(
             !copy.join("target/debug/.cargo-lock").exists(),
             "no shared lock"

@@ -602,3 +602,47 @@ fn another_language_brings_its_own_build_and_run() {
     let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["summary"]["failed"], 0);
 }
+
+/// The README a learner gets speaks of their track's code only; `learn show` has
+/// every track's words, each labelled.
+#[test]
+fn a_workspace_readme_keeps_the_passages_of_its_track() {
+    let temp = tempfile::tempdir().unwrap();
+    let readme = |track: &str| {
+        let dir = temp.path().join(track);
+        let out = run(
+            temp.path(),
+            &[
+                "start",
+                "persistence",
+                "--lang",
+                track,
+                "--dir",
+                dir.to_str().unwrap(),
+            ],
+            temp.path(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        fs::read_to_string(dir.join("README.md")).unwrap()
+    };
+    let go = readme("go");
+    assert!(go.contains("The module is `db.go`") && go.contains("./target/server"));
+    assert!(!go.contains("db.py") && !go.contains("node server.js") && !go.contains("<!--"));
+    let node = readme("node");
+    assert!(node.contains("In Node the three functions are `async`"));
+    assert!(!node.contains("db.go") && !node.contains("Db.java"));
+    let other = readme("other");
+    assert!(other.contains("you bring your own") && !other.contains("db.py"));
+    // The rules stay for everyone.
+    for text in [&go, &node, &other] {
+        assert!(text.contains("Never drop or empty the table at start."));
+    }
+    let out = run(temp.path(), &["show", "persistence"], temp.path());
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains("*(python, fastapi, django)*\nThe module is `db.py`")
+    );
+    assert!(out.stdout.contains("*(go)*\nThe module is `db.go`"));
+    assert!(!out.stdout.contains("<!--"));
+}

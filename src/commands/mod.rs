@@ -121,10 +121,29 @@ fn list(course: &Course) -> Result<()> {
         .map(|exercise| exercise.title.chars().count())
         .max()
         .unwrap_or(0);
-    let tracks_width = course
+    // The status before the tracks: a row with many tracks runs long, and its end is
+    // the part a narrow terminal may wrap.
+    let status = |id: &str| match progress.exercises.get(id) {
+        Some(done) if done.completed => (
+            format!("{} done ({})", "✓".green(), done.track),
+            format!("✓ done ({})", done.track),
+        ),
+        Some(partial) => {
+            let text = format!(
+                "in progress: {}/{} checks ({})",
+                partial.passed, partial.total, partial.track
+            );
+            (text.clone(), text)
+        }
+        None => (
+            "not started".dimmed().to_string(),
+            "not started".to_string(),
+        ),
+    };
+    let status_width = course
         .exercises
         .iter()
-        .map(|exercise| exercise.tracks.join(", ").len())
+        .map(|exercise| status(&exercise.id).1.chars().count())
         .max()
         .unwrap_or(0);
     for stage in &course.stages {
@@ -140,14 +159,8 @@ fn list(course: &Course) -> Result<()> {
         println!("    {}", stage.about.dimmed());
         for id in &stage.exercises {
             let exercise = course.exercise(id)?;
-            let status = match progress.exercises.get(id) {
-                Some(done) if done.completed => format!("{} done ({})", "✓".green(), done.track),
-                Some(partial) => format!(
-                    "in progress: {}/{} checks ({})",
-                    partial.passed, partial.total, partial.track
-                ),
-                None => "not started".dimmed().to_string(),
-            };
+            let (shown, plain) = status(id);
+            let pad = " ".repeat(status_width - plain.chars().count());
             let marker = if current.as_deref() == Some(id.as_str()) {
                 "→"
             } else {
@@ -155,7 +168,7 @@ fn list(course: &Course) -> Result<()> {
             };
             let tracks = exercise.tracks.join(", ");
             println!(
-                "    {marker} {:<width$}  {:<title_width$}  {:<tracks_width$}  {status}",
+                "    {marker} {:<width$}  {:<title_width$}  {shown}{pad}  {}",
                 id,
                 exercise.title,
                 tracks.dimmed()

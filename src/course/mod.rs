@@ -90,23 +90,29 @@ build_inputs = []
 # the port in the environment variable PORT.
 run = ""
 
-# Examples (copy one pair up, then adapt it):
+# Examples (copy one up, then adapt it; a folder in build_inputs counts every file
+# under it, except target/, node_modules/ and hidden folders):
 #
 # C# / ASP.NET Core:
 #   build = "dotnet publish -c Release -o out"
+#   build_inputs = ["App.csproj", "Program.cs"]
 #   run = "dotnet out/App.dll --urls http://127.0.0.1:$PORT"
 # PHP (built-in server):
 #   build = "composer install --no-interaction"
+#   build_inputs = ["composer.json", "composer.lock"]
 #   run = "php -S 127.0.0.1:$PORT -t public"
 # Ruby / Sinatra:
 #   build = "bundle install"
+#   build_inputs = ["Gemfile", "Gemfile.lock"]
 #   run = "bundle exec ruby app.rb -o 127.0.0.1 -p $PORT"
-# Java / Spring Boot (Maven wrapper):
-#   build = "./mvnw -q package -DskipTests"
-#   run = "java -jar target/app.jar --server.port=$PORT"
+# Java / Spring Boot (Maven wrapper, from start.spring.io with Spring Web):
+#   build = "./mvnw -q package -DskipTests && cp target/*-SNAPSHOT.jar target/app.jar"
+#   build_inputs = ["pom.xml", "src"]
+#   run = "java -jar target/app.jar --server.port=$PORT --server.address=127.0.0.1"
 # Go / Gin:
-#   build = "go build -o server ."
-#   run = "./server"
+#   build = "go build -o target/server ."
+#   build_inputs = ["."]
+#   run = "./target/server"
 "#;
 
 /// A service learn runs for the exercise, beside the server.

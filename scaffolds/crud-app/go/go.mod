@@ -1,0 +1,3 @@
+module learn/crud-app
+
+go 1.19

@@ -1,0 +1,3 @@
+module learn/hello-http
+
+go 1.19
