@@ -5,6 +5,7 @@ mod cookie;
 mod database;
 mod diff;
 mod generate;
+mod headers;
 mod http;
 mod jwt;
 mod predicate;
@@ -960,6 +961,7 @@ fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicat
         Predicate::Contains(expected) => Predicate::Contains(value(expected)?),
         Predicate::NotContains(expected) => Predicate::NotContains(value(expected)?),
         Predicate::ContainsAll(expected) => Predicate::ContainsAll(value(expected)?),
+        Predicate::SameSet(expected) => Predicate::SameSet(value(expected)?),
         Predicate::SignedWith(key) => Predicate::SignedWith(value(key)?),
         Predicate::OneOf(options) => {
             Predicate::OneOf(options.iter().map(value).collect::<Result<_, _>>()?)

@@ -107,6 +107,44 @@ pub fn evaluate(predicate: &Predicate, actual: Option<&Value>, root: &str) -> Re
             },
             _ => got(),
         },
+        Predicate::SameSet(expected) => {
+            let (Value::Array(items), Value::Array(wanted)) = (actual, expected) else {
+                return got();
+            };
+            let missing = wanted.iter().find(|item| !contains(actual, item));
+            let extra = items.iter().find(|item| !contains(expected, item));
+            match (missing, extra) {
+                (None, None) => Ok(()),
+                (Some(one), _) => Err(format!("{} is missing from {}", show(one), show(actual))),
+                (None, Some(one)) => {
+                    Err(format!("{} is one too many in {}", show(one), show(actual)))
+                }
+            }
+        }
+        Predicate::IsEtag => match actual {
+            Value::String(text) if super::headers::is_etag(text) => Ok(()),
+            _ => got(),
+        },
+        Predicate::Schema(schema) => {
+            let errors: Vec<String> = schema
+                .validator
+                .iter_errors(actual)
+                .map(|error| {
+                    let at = error.instance_path().to_string();
+                    let at = if at.is_empty() { "/".to_string() } else { at };
+                    format!("at {at}: {error}")
+                })
+                .collect();
+            match errors.as_slice() {
+                [] => Ok(()),
+                [one] => Err(format!("{one}, in {}", show(actual))),
+                [first, ..] => Err(format!(
+                    "{first} (and {} more), in {}",
+                    errors.len() - 1,
+                    show(actual)
+                )),
+            }
+        }
         Predicate::ContainsAll(expected) => {
             let (Value::Array(_), Value::Array(wanted)) = (actual, expected) else {
                 return got();
@@ -209,6 +247,47 @@ mod tests {
 
     fn check(predicate: Predicate, actual: Value) -> Result<(), String> {
         evaluate(&predicate, Some(&actual), "")
+    }
+
+    #[test]
+    fn sets_etags_and_schemas() {
+        let same = |expected: Value, actual: Value| check(Predicate::SameSet(expected), actual);
+        assert!(same(json!(["GET", "HEAD"]), json!(["HEAD", "GET", "GET"])).is_ok());
+        assert!(
+            same(json!(["GET", "HEAD"]), json!(["GET"]))
+                .unwrap_err()
+                .contains("\"HEAD\" is missing")
+        );
+        assert!(
+            same(json!(["GET"]), json!(["GET", "DELETE"]))
+                .unwrap_err()
+                .contains("\"DELETE\" is one too many")
+        );
+        assert!(same(json!(["GET"]), json!("GET")).is_err());
+        assert!(check(Predicate::IsEtag, json!("W/\"1\"")).is_ok());
+        assert!(check(Predicate::IsEtag, json!("1")).is_err());
+        let schema = crate::course::checks::JsonSchema::compile(json!({
+            "type": "object",
+            "required": ["type", "title", "status"],
+            "properties": {"status": {"type": "integer", "minimum": 400}, "title": {"type": "string"}}
+        }))
+        .unwrap();
+        let problem = |value: Value| check(Predicate::Schema(schema.clone()), value);
+        assert!(
+            problem(json!({"type": "about:blank", "title": "Not Found", "status": 404})).is_ok()
+        );
+        let error =
+            problem(json!({"type": "about:blank", "title": 7, "status": "404"})).unwrap_err();
+        assert!(
+            error.contains("at /title") && error.contains("(and 1 more)"),
+            "{error}"
+        );
+        let error = problem(json!({"title": "x", "status": 404})).unwrap_err();
+        assert!(
+            error.starts_with("at /: ") && error.contains("type"),
+            "{error}"
+        );
+        assert!(crate::course::checks::JsonSchema::compile(json!({"type": 7})).is_err());
     }
 
     #[test]

@@ -20,6 +20,14 @@ pub fn evaluate(
         Query::Header(name) => response
             .header(name)
             .map(|value| Value::String(value.to_string())),
+        Query::Headers(name) => Some(Value::Array(
+            response
+                .headers
+                .iter()
+                .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| Value::String(value.clone()))
+                .collect(),
+        )),
         Query::Body => Some(Value::String(response.text())),
         Query::Sha256 => Some(Value::String(format!(
             "{:x}",
@@ -108,9 +116,71 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
                 Value::String(text) => Some(url_parts(text)?),
                 other => return Err(format!("`url` reads a string, not {}", describe(other))),
             },
+            Filter::List => Some(Value::Array(
+                field_values(&found, "list")?
+                    .iter()
+                    .flat_map(|value| super::headers::list_items(value))
+                    .map(Value::String)
+                    .collect(),
+            )),
+            Filter::Lower => Some(lower(found)?),
+            Filter::Links => {
+                let mut links = serde_json::Map::new();
+                for value in field_values(&found, "links")? {
+                    for (rel, link) in super::headers::links(&value)? {
+                        links.entry(rel).or_insert(link);
+                    }
+                }
+                Some(Value::Object(links))
+            }
+            Filter::Json => match &found {
+                Value::String(text) => Some(serde_json::from_str(text).map_err(|error| {
+                    format!(
+                        "`json`: {} is not JSON ({error})",
+                        super::diff::show(&found)
+                    )
+                })?),
+                other => return Err(format!("`json` reads a string, not {}", describe(other))),
+            },
         };
     }
     Ok(value)
+}
+
+/// A header's field values: one string, or an array of them (`headers NAME`).
+fn field_values(found: &Value, filter: &str) -> Result<Vec<String>, String> {
+    match found {
+        Value::String(text) => Ok(vec![text.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(text) => Ok(text.clone()),
+                other => Err(format!(
+                    "`{filter}` reads header values (strings), not {}",
+                    describe(other)
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "`{filter}` reads a header value, not {}",
+            describe(other)
+        )),
+    }
+}
+
+fn lower(found: Value) -> Result<Value, String> {
+    match found {
+        Value::String(text) => Ok(Value::String(text.to_lowercase())),
+        Value::Array(items) => items
+            .into_iter()
+            .map(lower)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        other => Err(format!(
+            "`lower` reads a string or an array of strings, not {}",
+            describe(&other)
+        )),
+    }
 }
 
 /// A URL's parts, for assertions on a redirect: the query as an object of first values.
@@ -272,6 +342,60 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown cookie attribute")
         );
+    }
+
+    #[test]
+    fn list_and_link_headers_are_read_as_clients_read_them() {
+        let response = Response::fake(
+            200,
+            &[
+                ("Allow", "GET, HEAD"),
+                ("allow", "OPTIONS,PATCH"),
+                ("Vary", "Accept, Accept-Encoding"),
+                ("Link", r#"</v1/books?cursor=b2>; rel="next""#),
+                ("Link", r#"<http://127.0.0.1:9/v1/books>; rel="first prev""#),
+                ("ETag", r#"W/"3""#),
+            ],
+            r#"{"doc": "{\"a\": [1]}"}"#,
+        );
+        assert_eq!(
+            found("headers Allow | list", &response),
+            Ok(Some(json!(["GET", "HEAD", "OPTIONS", "PATCH"])))
+        );
+        assert_eq!(
+            found("header Vary | list | lower", &response),
+            Ok(Some(json!(["accept", "accept-encoding"])))
+        );
+        assert_eq!(found("headers X-Nothing", &response), Ok(Some(json!([]))));
+        assert_eq!(
+            found("headers Link | links | path $.next.path", &response),
+            Ok(Some(json!("/v1/books?cursor=b2")))
+        );
+        assert_eq!(
+            found("headers Link | links | path $.prev.path", &response),
+            Ok(Some(json!("/v1/books")))
+        );
+        assert_eq!(
+            found("header Link | links | path $.prev", &response),
+            Ok(None),
+            "`header` reads the first field line only"
+        );
+        assert_eq!(
+            found("json $.doc | json | path $.a[0]", &response),
+            Ok(Some(json!(1)))
+        );
+        assert!(
+            found("header ETag | json", &response)
+                .unwrap_err()
+                .contains("is not JSON")
+        );
+        assert!(
+            found("json $.doc | json | links", &response)
+                .unwrap_err()
+                .contains("reads a header value")
+        );
+        let query = Query::parse("headers Link | links | path $.next.url").unwrap();
+        assert_eq!(query.to_string(), "headers Link | links | path $.next.url");
     }
 
     #[test]

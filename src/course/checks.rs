@@ -252,6 +252,8 @@ pub struct Assertion {
 pub enum Query {
     Status,
     Header(String),
+    /// Every value of a header, one per field line, as an array (empty when none).
+    Headers(String),
     Json {
         path: JsonPath,
         source: String,
@@ -292,6 +294,16 @@ pub enum Filter {
     Text,
     /// A URL's parts: `{"scheme", "host", "port", "path", "query": {name: value}, "fragment"}`.
     Url,
+    /// A list header (`Allow`, `Vary`; one value or one per field line) as its items:
+    /// split at commas outside quotes, trimmed, empty ones dropped.
+    List,
+    /// A string (or each string of an array) in lower case.
+    Lower,
+    /// A `Link` header (RFC 8288) as `{rel: {"url", "path", PARAM: value}}` for each
+    /// relation type of each link; `path` is the target's path and query.
+    Links,
+    /// A string parsed as JSON.
+    Json,
 }
 
 /// The attributes a cookie query may read.
@@ -346,6 +358,36 @@ pub enum Predicate {
     ContainsAll(Value),
     /// A JWT whose HS256 signature this key (a template) made.
     SignedWith(Value),
+    /// An array with the same items as this one, in any order (repeats count once).
+    SameSet(Value),
+    /// An entity-tag as RFC 9110 writes it: `"xyz"` or `W/"xyz"`.
+    IsEtag,
+    /// A value valid against a JSON Schema (draft 2020-12 unless it says `$schema`).
+    Schema(JsonSchema),
+}
+
+/// A JSON Schema, checked and compiled when the checks file is read.
+#[derive(Clone)]
+pub struct JsonSchema {
+    pub source: Value,
+    pub validator: std::sync::Arc<jsonschema::Validator>,
+}
+
+impl fmt::Debug for JsonSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "JsonSchema({})", self.source)
+    }
+}
+
+impl JsonSchema {
+    pub fn compile(source: Value) -> Result<JsonSchema, String> {
+        let validator = jsonschema::validator_for(&source)
+            .map_err(|error| format!("not a valid JSON Schema: {error}"))?;
+        Ok(JsonSchema {
+            source,
+            validator: std::sync::Arc::new(validator),
+        })
+    }
 }
 
 impl Query {
@@ -384,6 +426,7 @@ impl Query {
             ("sha256", None) => Query::Sha256,
             ("duration", None) => Query::Duration,
             ("header", Some(name)) => Query::Header(name.to_string()),
+            ("headers", Some(name)) => Query::Headers(name.to_string()),
             ("var", Some(name)) => Query::Var(name.to_string()),
             ("json", Some(path)) => {
                 let (path, source, singular) = json_path(path)?;
@@ -422,12 +465,12 @@ impl Query {
                     attribute,
                 }
             }
-            ("header" | "var" | "json" | "cookie", None) => {
+            ("header" | "headers" | "var" | "json" | "cookie", None) => {
                 return Err(format!("`{word}` needs an argument, like `{word} NAME`"));
             }
             _ => {
                 return Err(format!(
-                    "unknown query `{text}`; expected status, header NAME, cookie NAME, json PATH, body, sha256, duration or var NAME"
+                    "unknown query `{text}`; expected status, header NAME, headers NAME, cookie NAME, json PATH, body, sha256, duration or var NAME"
                 ));
             }
         };
@@ -481,6 +524,10 @@ impl Filter {
             ("base64", None) => Filter::Base64,
             ("text", None) => Filter::Text,
             ("url", None) => Filter::Url,
+            ("list", None) => Filter::List,
+            ("lower", None) => Filter::Lower,
+            ("links", None) => Filter::Links,
+            ("json", None) => Filter::Json,
             ("path", Some(path)) => {
                 let (path, source, singular) = json_path(path)?;
                 Filter::Path {
@@ -491,7 +538,7 @@ impl Filter {
             }
             _ => {
                 return Err(format!(
-                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64, text or url"
+                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64, text, url, list, lower, links or json"
                 ));
             }
         })
@@ -507,6 +554,10 @@ impl fmt::Display for Filter {
             Filter::Base64 => write!(f, "base64"),
             Filter::Text => write!(f, "text"),
             Filter::Url => write!(f, "url"),
+            Filter::List => write!(f, "list"),
+            Filter::Lower => write!(f, "lower"),
+            Filter::Links => write!(f, "links"),
+            Filter::Json => write!(f, "json"),
         }
     }
 }
@@ -535,6 +586,7 @@ impl fmt::Display for Query {
         match self {
             Query::Status => write!(f, "status"),
             Query::Header(name) => write!(f, "header {name}"),
+            Query::Headers(name) => write!(f, "headers {name}"),
             Query::Json { source, .. } => write!(f, "json {source}"),
             Query::Body => write!(f, "body"),
             Query::Sha256 => write!(f, "sha256"),
@@ -612,6 +664,9 @@ impl fmt::Display for Predicate {
             Predicate::Unique => write!(f, "has no duplicates"),
             Predicate::ContainsAll(values) => write!(f, "contains all of {values}"),
             Predicate::SignedWith(_) => write!(f, "is a JWT signed with the key given"),
+            Predicate::SameSet(values) => write!(f, "has the same items as {values}"),
+            Predicate::IsEtag => write!(f, "is an entity-tag (\"...\" or W/\"...\")"),
+            Predicate::Schema(schema) => write!(f, "is valid against the schema {}", schema.source),
         }
     }
 }
@@ -734,6 +789,9 @@ struct RawAssertion {
     unique: Option<bool>,
     contains_all: Option<Spanned<toml::Value>>,
     signed_with: Option<Spanned<String>>,
+    same_set: Option<Spanned<toml::Value>>,
+    is_etag: Option<bool>,
+    schema: Option<Spanned<toml::Value>>,
 }
 
 const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
@@ -1346,6 +1404,26 @@ impl Parser<'_> {
             }
             predicates.push(Predicate::ContainsAll(expected));
         }
+        if let Some(expected) = raw.same_set {
+            let span = expected.span();
+            let expected = value(expected)?;
+            let is_template = expected
+                .as_str()
+                .is_some_and(|text| text.trim_start().starts_with("{{"));
+            if !(expected.is_array() || is_template) {
+                return Err(self.error(
+                    span,
+                    "`same_set` takes an array, or a `{{name}}` holding one",
+                ));
+            }
+            predicates.push(Predicate::SameSet(expected));
+        }
+        if let Some(schema) = raw.schema {
+            let span = schema.span();
+            let source = to_json(schema.into_inner());
+            let schema = JsonSchema::compile(source).map_err(|why| self.error(span, why))?;
+            predicates.push(Predicate::Schema(schema));
+        }
         if let Some(one_of) = raw.one_of {
             let span = one_of.span();
             let values = one_of
@@ -1396,6 +1474,7 @@ impl Parser<'_> {
             (raw.is_uuid, Predicate::IsUuid),
             (raw.is_iso_date, Predicate::IsIsoDate),
             (raw.unique, Predicate::Unique),
+            (raw.is_etag, Predicate::IsEtag),
         ];
         for (flag, predicate) in flags {
             match flag {
@@ -1627,6 +1706,52 @@ path = "/d/{{own}}/{{uuid}}"
         );
         assert!(
             error.message.contains("did you mean `post_id`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn sets_etags_and_schemas_are_read_and_a_bad_schema_is_located() {
+        let source = GOOD.replace(
+            "equals = 201",
+            "equals = 201 },\n  { query = \"headers Allow | list\", same_set = [\"GET\", \"HEAD\"] },\n  { query = \"header ETag\", is_etag = true },\n  { query = \"json $\", schema = { type = \"object\", required = [\"id\"] }",
+        );
+        let checks = parse("checks.toml", &source).unwrap();
+        let Step::Request(request) = &checks[0].steps[0] else {
+            panic!("a request step")
+        };
+        let shown: Vec<String> = request
+            .expect
+            .iter()
+            .map(|assertion| format!("{} {}", assertion.query, assertion.predicates[0]))
+            .collect();
+        assert!(
+            shown.contains(
+                &"headers Allow | list has the same items as [\"GET\",\"HEAD\"]".to_string()
+            ),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|line| line.starts_with("header ETag is an entity-tag"))
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|line| line.starts_with("json $ is valid against the schema"))
+        );
+        let error = error_of(&GOOD.replace("equals = 201", "schema = { type = 7 }"));
+        assert_eq!(error.line, 14);
+        assert!(
+            error.message.contains("not a valid JSON Schema"),
+            "{}",
+            error.message
+        );
+        let error = error_of(&GOOD.replace("equals = 201", "same_set = \"GET\""));
+        assert!(
+            error.message.contains("`same_set` takes an array"),
             "{}",
             error.message
         );
