@@ -151,6 +151,23 @@ pub enum StepResult {
     Mint(Box<MintRecord>),
     /// A service of learn's (the mock OAuth provider) was set, and what it saw read.
     Service(Box<ServiceRead>),
+    /// A file of the workspace was read.
+    File(Box<FileRead>),
+}
+
+/// A file of the learner's workspace, read by a file step, and what was found in it.
+#[derive(Debug, Serialize)]
+pub struct FileRead {
+    /// The path, relative to the workspace.
+    pub path: String,
+    /// The file's text; null when there is no such file.
+    pub text: Option<String>,
+    /// Why the file could not be read, when it is there but unreadable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub assertions: Vec<AssertionResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureRecord>,
 }
 
 /// What a service step set on one of learn's services, and what it read back.

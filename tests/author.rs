@@ -444,3 +444,58 @@ fn hints_speak_the_learners_track() {
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(shown.contains("  Only the exact key opens.\n"), "{shown}");
 }
+
+/// A file step reads a file of the workspace: `.env.example` parsed with `dotenv`; a
+/// missing file, a missing variable and a symlink out of the workspace each fail with
+/// what was found.
+#[test]
+fn file_steps_read_the_workspace_and_nothing_outside_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let files = repo().join("tests/courses/files");
+    let ws = temp.path().join("ws");
+    copy_dir(&files.join("scaffolds/configured/python"), &ws);
+    let check = |format: &str| {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&files)
+            .args(["check", "--all", "--format", format, "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, json) = check("json");
+    assert_eq!(code, 0, "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let step = &report["checks"][0]["steps"][0];
+    assert_eq!(step["path"], ".env.example");
+    assert_eq!(step["captures"][0]["value"], 2);
+    edit(
+        &ws.join(".env.example"),
+        "APP_GREETING=\"hello\"",
+        "APP_GREETNG=hello",
+    );
+    let (code, human) = check("human");
+    assert_eq!(code, 1);
+    assert!(
+        human.contains("file      .env.example")
+            && human.contains("expected  body | dotenv | path $.APP_GREETING equals \"hello\"")
+            && human.contains("APP_GREETNG=hello"),
+        "{human}"
+    );
+    fs::remove_file(ws.join(".env.example")).unwrap();
+    let (code, human) = check("human");
+    assert_eq!(code, 1);
+    assert!(human.contains("(there is no such file)"), "{human}");
+    std::os::unix::fs::symlink("/etc/passwd", ws.join(".env.example")).unwrap();
+    let (code, human) = check("human");
+    assert_eq!(code, 1);
+    assert!(
+        human.contains(".env.example cannot be read: it leads outside the workspace")
+            && !human.contains("root:"),
+        "{human}"
+    );
+}

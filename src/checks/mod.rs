@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::course::checks::{
-    Assertion, Body, Check, Inspection, Mint, OAuthStep, Predicate, Query, Read, Request, Step,
+    Assertion, Body, Check, FileStep, Inspection, Mint, OAuthStep, Predicate, Query, Read, Request,
+    Step,
 };
 use crate::course::template::{self, Scope, Template};
 use crate::result::{
-    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, MintRecord,
-    ServiceRead, StepResult,
+    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, FileRead,
+    MintRecord, ServiceRead, StepResult,
 };
 use crate::server::Supervisor;
 use crate::services::{Services, Target};
@@ -417,6 +418,14 @@ async fn run_check(
                 let record = make_token(mint, state);
                 let failure = record.error.clone();
                 steps.push(StepResult::Mint(Box::new(record)));
+                if failure.is_some() {
+                    return failure;
+                }
+            }
+            Step::File(file) => {
+                let (read, failure) = read_file(file, server.dir(), state);
+                bind(&read.captures, &mut state.vars);
+                steps.push(StepResult::File(Box::new(read)));
                 if failure.is_some() {
                     return failure;
                 }
@@ -837,6 +846,72 @@ async fn inspect(
     read.assertions = assertions;
     read.captures = captures;
     (read, failure)
+}
+
+/// Read a file of the workspace and check what the step expects of its text.
+fn read_file(
+    step: &FileStep,
+    root: &std::path::Path,
+    state: &mut State,
+) -> (FileRead, Option<String>) {
+    let mut read = FileRead {
+        path: step.path.clone(),
+        text: None,
+        error: None,
+        assertions: Vec::new(),
+        captures: Vec::new(),
+    };
+    match workspace_file(root, &step.path) {
+        Ok(text) => read.text = text,
+        Err(error) => {
+            let failure = format!("{} cannot be read: {error}", step.path);
+            read.error = Some(error);
+            return (read, Some(failure));
+        }
+    }
+    let text = read.text.clone();
+    let (assertions, captures, failure) = assess(
+        &step.expect,
+        &step.capture,
+        |query, vars| query::evaluate_text(query, text.as_deref(), vars),
+        state,
+        &format!("the file {}", step.path),
+        &format!("in {}", step.path),
+    );
+    read.assertions = assertions;
+    read.captures = captures;
+    (read, failure)
+}
+
+/// The most of a workspace file a file step reads.
+const FILE_LIMIT: u64 = 1024 * 1024;
+
+/// The text of `relative` under `root`: None when there is no such file; an error when
+/// it leads outside the workspace (a symlink, as a grader reads strangers' files), is
+/// not a regular file, is too big or is not UTF-8.
+fn workspace_file(root: &std::path::Path, relative: &str) -> Result<Option<String>, String> {
+    let root = std::fs::canonicalize(root).map_err(|error| error.to_string())?;
+    let real = match std::fs::canonicalize(root.join(relative)) {
+        Ok(real) => real,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error.to_string()),
+    };
+    if !real.starts_with(&root) {
+        return Err("it leads outside the workspace".to_string());
+    }
+    let (file, size) = crate::atomic::open_regular_no_follow(&real)
+        .map_err(|_| "it is not a regular file".to_string())?;
+    if size > FILE_LIMIT {
+        return Err(format!(
+            "it is {size} bytes, more than the {FILE_LIMIT} a check reads"
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, FILE_LIMIT), &mut bytes)
+        .map_err(|error| error.to_string())?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "it is not UTF-8 text".to_string())
 }
 
 /// Why a database step cannot run: no database was made for the run. The checks

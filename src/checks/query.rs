@@ -77,6 +77,23 @@ pub fn evaluate_rows(
     })
 }
 
+/// The value a query finds in a workspace file's text (`None`: no such file). Only
+/// `body` and `var` queries read files; the checks parser allows no others there.
+pub fn evaluate_text(
+    query: &Query,
+    text: Option<&str>,
+    vars: &BTreeMap<String, Value>,
+) -> Result<Option<Value>, String> {
+    Ok(match query {
+        Query::Body => text.map(|text| Value::String(text.to_string())),
+        Query::Var(name) => vars.get(name).cloned(),
+        Query::Piped { query, filters } => {
+            return filter(evaluate_text(query, text, vars)?, filters);
+        }
+        other => return Err(format!("`{other}` does not apply to a file")),
+    })
+}
+
 /// A found value through `filters`, in order; nothing found stays nothing.
 fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>, String> {
     for filter in filters {
@@ -133,6 +150,10 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
                 }
                 Some(Value::Object(links))
             }
+            Filter::Dotenv => match &found {
+                Value::String(text) => Some(dotenv(text)?),
+                other => return Err(format!("`dotenv` reads text, not {}", describe(other))),
+            },
             Filter::Json => match &found {
                 Value::String(text) => Some(serde_json::from_str(text).map_err(|error| {
                     format!(
@@ -145,6 +166,65 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
         };
     }
     Ok(value)
+}
+
+/// The variables a `.env` file sets, as `{NAME: value}`: `NAME=value` lines, maybe
+/// after `export`; blank lines and `#` comments skipped; a value in single quotes kept
+/// as it is, in double quotes with `\n`, `\"` and `\\` escapes; an unquoted value
+/// trimmed and cut at ` #`. A later line for the same name wins.
+fn dotenv(text: &str) -> Result<Value, String> {
+    let mut vars = serde_json::Map::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let not_a_variable = || {
+            format!(
+                "`dotenv`: line {} is not NAME=value: {}",
+                index + 1,
+                super::diff::show(&Value::String(line.to_string()))
+            )
+        };
+        let (name, value) = line.split_once('=').ok_or_else(not_a_variable)?;
+        let name = name.trim();
+        let valid_name = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid_name {
+            return Err(not_a_variable());
+        }
+        let value = value.trim();
+        let value = if let Some(inner) = value.strip_prefix('\'') {
+            inner
+                .split_once('\'')
+                .map_or(inner, |(inside, _)| inside)
+                .to_string()
+        } else if let Some(inner) = value.strip_prefix('"') {
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some(other) => out.push(other),
+                        None => {}
+                    },
+                    other => out.push(other),
+                }
+            }
+            out
+        } else {
+            value
+                .split_once(" #")
+                .map_or(value, |(before, _)| before)
+                .trim_end()
+                .to_string()
+        };
+        vars.insert(name.to_string(), Value::String(value));
+    }
+    Ok(Value::Object(vars))
 }
 
 /// A header's field values: one string, or an array of them (`headers NAME`).
@@ -396,6 +476,42 @@ mod tests {
         );
         let query = Query::parse("headers Link | links | path $.next.url").unwrap();
         assert_eq!(query.to_string(), "headers Link | links | path $.next.url");
+    }
+
+    #[test]
+    fn a_dotenv_file_is_read_as_its_variables() {
+        let text = "# comment\n\nexport A=1\nB = two words # note\nC=\"x \\\"y\\\" #z\\n\"\nD='raw \\n #k'\nE=\nA=again\n";
+        let vars = evaluate_text(
+            &Query::parse("body | dotenv").unwrap(),
+            Some(text),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            vars,
+            Ok(Some(
+                json!({"A": "again", "B": "two words", "C": "x \"y\" #z\n", "D": "raw \\n #k", "E": ""})
+            ))
+        );
+        let missing = evaluate_text(
+            &Query::parse("body | dotenv").unwrap(),
+            None,
+            &BTreeMap::new(),
+        );
+        assert_eq!(missing, Ok(None));
+        for bad in ["JUST_A_NAME", "1X=2", "A-B=3"] {
+            let error = evaluate_text(
+                &Query::parse("body | dotenv").unwrap(),
+                Some(bad),
+                &BTreeMap::new(),
+            )
+            .unwrap_err();
+            assert!(error.contains("line 1 is not NAME=value"), "{error}");
+        }
+        assert!(
+            evaluate_text(&Query::parse("status").unwrap(), Some(""), &BTreeMap::new())
+                .unwrap_err()
+                .contains("does not apply to a file")
+        );
     }
 
     #[test]

@@ -62,6 +62,17 @@ pub enum Step {
     /// Tell the mock OAuth provider who logs in next or how to misbehave, and read
     /// its log of calls.
     OAuth(Box<OAuthStep>),
+    /// Read a file of the learner's workspace (`.env.example`).
+    File(Box<FileStep>),
+}
+
+/// A file step: a file of the workspace, relative to its root, and assertions on its
+/// text (`body`, missing when there is no such file).
+#[derive(Debug, Clone)]
+pub struct FileStep {
+    pub path: String,
+    pub expect: Vec<Assertion>,
+    pub capture: Vec<(String, Query)>,
 }
 
 /// An `oauth` step: what to set on the provider, then assertions on what it saw
@@ -304,6 +315,8 @@ pub enum Filter {
     Links,
     /// A string parsed as JSON.
     Json,
+    /// The text of a `.env` file as `{NAME: value}`.
+    Dotenv,
 }
 
 /// The attributes a cookie query may read.
@@ -528,6 +541,7 @@ impl Filter {
             ("lower", None) => Filter::Lower,
             ("links", None) => Filter::Links,
             ("json", None) => Filter::Json,
+            ("dotenv", None) => Filter::Dotenv,
             ("path", Some(path)) => {
                 let (path, source, singular) = json_path(path)?;
                 Filter::Path {
@@ -538,7 +552,7 @@ impl Filter {
             }
             _ => {
                 return Err(format!(
-                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64, text, url, list, lower, links or json"
+                    "unknown filter `{text}`; expected jwt, path JSONPATH, count, base64, text, url, list, lower, links, json or dotenv"
                 ));
             }
         })
@@ -558,6 +572,7 @@ impl fmt::Display for Filter {
             Filter::Lower => write!(f, "lower"),
             Filter::Links => write!(f, "links"),
             Filter::Json => write!(f, "json"),
+            Filter::Dotenv => write!(f, "dotenv"),
         }
     }
 }
@@ -745,6 +760,7 @@ struct RawStep {
     mint: Option<Spanned<RawMint>>,
     follow: Option<Spanned<bool>>,
     oauth: Option<Spanned<RawOAuth>>,
+    file: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -967,6 +983,9 @@ impl Parser<'_> {
             || raw.body.is_some()
             || !raw.expect.is_empty()
             || raw.capture.is_some();
+        if raw.file.is_some() {
+            return self.file_step(span, raw);
+        }
         if raw.sql.is_some() || raw.schema.is_some() {
             return self.inspection(span, raw);
         }
@@ -1256,6 +1275,57 @@ impl Parser<'_> {
             token,
             claims,
             into,
+        })))
+    }
+
+    /// A file step: `file`, with assertions on its text.
+    fn file_step(
+        &mut self,
+        span: std::ops::Range<usize>,
+        raw: RawStep,
+    ) -> Result<Step, SourceError> {
+        let other_keys = raw.sends_a_request()
+            || raw.sleep_ms.is_some()
+            || raw.restart.is_some()
+            || raw.mint.is_some()
+            || raw.oauth.is_some()
+            || raw.sql.is_some()
+            || raw.schema.is_some();
+        if other_keys {
+            return Err(self.error(
+                span,
+                "a file step has `file`, `expect` and `capture`, and nothing else",
+            ));
+        }
+        let file = raw.file.expect("only called with `file`");
+        let path = file.get_ref().trim();
+        let inside = !path.is_empty()
+            && std::path::Path::new(path)
+                .components()
+                .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(self.error(
+                file.span(),
+                "`file` is a path inside the workspace, like \".env.example\" or \"docs/api.yaml\" (no `..`, not absolute)",
+            ));
+        }
+        let mut expect = Vec::new();
+        for assertion in raw.expect {
+            let query_span = assertion.get_ref().query.span();
+            let assertion = self.assertion(assertion)?;
+            if !matches!(assertion.query.base(), Query::Body | Query::Var(_)) {
+                return Err(self.error(
+                    query_span,
+                    "a file step reads the file's text: use `body` (or `var NAME`), with filters like `body | dotenv`",
+                ));
+            }
+            expect.push(assertion);
+        }
+        let capture = self.captures(raw.capture.as_ref())?;
+        Ok(Step::File(Box::new(FileStep {
+            path: path.to_string(),
+            expect,
+            capture,
         })))
     }
 
@@ -1755,6 +1825,34 @@ path = "/d/{{own}}/{{uuid}}"
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_file_step_reads_a_path_inside_the_workspace_with_body_queries() {
+        let step = |body: &str| {
+            format!(
+                "[[check]]\nid = \"env\"\ntitle = \"t\"\nhints = [\"a\", \"b\"]\n[[check.step]]\n{body}\n"
+            )
+        };
+        let checks = parse(
+            "checks.toml",
+            &step("file = \".env.example\"\nexpect = [{ query = \"body | dotenv\", contains = \"PORT\" }]"),
+        )
+        .unwrap();
+        assert!(matches!(&checks[0].steps[0], Step::File(file) if file.path == ".env.example"));
+        for (body, message) in [
+            ("file = \"../secret\"", "a path inside the workspace"),
+            ("file = \"/etc/passwd\"", "a path inside the workspace"),
+            ("file = \"\"", "a path inside the workspace"),
+            ("file = \"a\"\nmethod = \"GET\"", "and nothing else"),
+            (
+                "file = \"a\"\nexpect = [{ query = \"status\", equals = 200 }]",
+                "use `body`",
+            ),
+        ] {
+            let error = error_of(&step(body));
+            assert!(error.message.contains(message), "{body}: {}", error.message);
+        }
     }
 
     #[test]

@@ -8,8 +8,8 @@ use super::diagnosis::diagnose;
 use super::{points, safe};
 use crate::checks::show_value;
 use crate::result::{
-    AssertionResult, CheckResult, CheckStatus, DatabaseRead, Exchange, Outcome, Problem, RunReport,
-    StepResult,
+    AssertionResult, CheckResult, CheckStatus, DatabaseRead, Exchange, FileRead, Outcome, Problem,
+    RunReport, StepResult,
 };
 
 /// The port the report's curl lines use: scaffolds listen there when PORT is unset.
@@ -149,6 +149,10 @@ pub fn failure(report: &RunReport, check: &CheckResult) -> String {
         database_failure(out, check, read);
         return text;
     }
+    if let Some(StepResult::File(read)) = check.steps.last() {
+        file_failure(out, check, read);
+        return text;
+    }
     let exchange = match check.steps.last() {
         Some(StepResult::Request(exchange)) => Some(exchange),
         _ => None,
@@ -238,6 +242,22 @@ fn database_failure(out: &mut String, check: &CheckResult, read: &DatabaseRead) 
     }
     if !check.server_lines.is_empty() {
         field(out, "server", &server_lines(&check.server_lines));
+    }
+    if let Some(hint) = &check.hint {
+        field(out, "hint", hint);
+    }
+}
+
+fn file_failure(out: &mut String, check: &CheckResult, read: &FileRead) {
+    field(out, "file", &read.path);
+    match read.assertions.iter().find(|assertion| !assertion.passed) {
+        Some(assertion) => assertion_fields(out, assertion),
+        None => field(out, "problem", check.failure.as_deref().unwrap_or("failed")),
+    }
+    match &read.text {
+        Some(text) => field(out, "text", &trimmed_body(text, false)),
+        None if read.error.is_none() => field(out, "text", "(there is no such file)"),
+        None => {}
     }
     if let Some(hint) = &check.hint {
         field(out, "hint", hint);

@@ -46,6 +46,12 @@ pub struct Supervisor {
 }
 
 impl Supervisor {
+    /// The folder the server runs in: the learner's workspace (a private copy of it
+    /// when grading).
+    pub fn dir(&self) -> &std::path::Path {
+        &self.launch.dir
+    }
+
     /// Start the server and wait until it accepts connections on its `PORT`.
     /// On failure the problem says why; `log` then holds what the server printed.
     pub async fn start(launch: Launch, log: Log) -> Result<Supervisor, Problem> {
