@@ -38,6 +38,28 @@ pub fn for_track(track: &str) -> Vec<Tool> {
     }
 }
 
+/// Why this workspace's build needs a C compiler, when it does: a database driver that
+/// is C code, compiled on the first build (Go's go-sqlite3 through cgo, Rust's
+/// libsqlite3-sys under sqlx). Read from go.mod and Cargo.lock.
+pub fn needs_c_compiler(track: &str, root: &std::path::Path) -> Option<&'static str> {
+    let names = |file: &str, what: &str| {
+        crate::atomic::read_small(&root.join(file), 1024 * 1024)
+            .is_some_and(|text| text.contains(what))
+    };
+    match track {
+        "go" if names("go.mod", "github.com/mattn/go-sqlite3") => {
+            Some("the SQLite driver (go-sqlite3) is C code that the first build compiles")
+        }
+        "rust" if names("Cargo.lock", "name = \"libsqlite3-sys\"") => {
+            Some("sqlx's SQLite driver compiles SQLite's C code on the first build")
+        }
+        _ => None,
+    }
+}
+
+/// The C compilers a build may call, by the names they go by.
+pub const C_COMPILERS: [&str; 3] = ["cc", "gcc", "clang"];
+
 /// Shell keywords: the program comes after them (`then make`).
 const KEYWORDS: [&str; 9] = [
     "if", "then", "else", "elif", "do", "while", "until", "exec", "!",
@@ -137,6 +159,32 @@ mod tests {
             ["uv"]
         );
         assert!(programs("").is_empty());
+    }
+
+    #[test]
+    fn a_database_driver_in_c_needs_a_compiler() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        assert_eq!(needs_c_compiler("go", root), None);
+        std::fs::write(root.join("go.mod"), "module learn/x\n\ngo 1.19\n").unwrap();
+        assert_eq!(needs_c_compiler("go", root), None);
+        std::fs::write(
+            root.join("go.mod"),
+            "module learn/x\n\nrequire github.com/mattn/go-sqlite3 v1.14.16\n",
+        )
+        .unwrap();
+        assert!(needs_c_compiler("go", root).unwrap().contains("go-sqlite3"));
+        assert_eq!(needs_c_compiler("python", root), None);
+        std::fs::write(
+            root.join("Cargo.lock"),
+            "[[package]]\nname = \"libsqlite3-sys\"\n",
+        )
+        .unwrap();
+        assert!(
+            needs_c_compiler("rust", root)
+                .unwrap()
+                .contains("SQLite's C code")
+        );
     }
 
     #[test]

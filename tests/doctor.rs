@@ -107,3 +107,43 @@ fn a_run_command_the_build_has_not_made() {
     assert_eq!(code, 1);
     insta::assert_snapshot!("doctor_not_built", text);
 }
+
+/// A Go workspace whose database driver is C code needs a C compiler: doctor says so
+/// before the build fails on it, and says which compiler it found when there is one.
+#[test]
+fn a_driver_in_c_asks_for_a_c_compiler() {
+    let temp = tempfile::tempdir().unwrap();
+    let ws = temp.path().join("ws");
+    let started = learn(&temp.path().join("data"))
+        .args(["start", "persistence", "--lang", "go", "--dir"])
+        .arg(&ws)
+        .output()
+        .unwrap();
+    assert!(started.status.success());
+    // A PATH with Go and a shell, and no C compiler.
+    let bin = temp.path().join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    for program in ["go", "sh"] {
+        let found = which(program).unwrap_or_else(|| panic!("{program} is on PATH"));
+        std::os::unix::fs::symlink(found, bin.join(program)).unwrap();
+    }
+    let (code, text) = doctor(temp.path(), &ws, Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("the SQLite driver (go-sqlite3) is C code that the first build compiles, and no C compiler (cc, gcc or clang) is on your PATH"),
+        "{text}"
+    );
+    let (_, text) = doctor(temp.path(), &ws, None);
+    assert!(
+        regex::Regex::new(r"(cc|gcc|clang) is installed \(the SQLite driver")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}

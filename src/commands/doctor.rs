@@ -48,6 +48,23 @@ pub fn doctor(course: &Course, start_timeout: Option<Duration>) -> Result<u8> {
             ),
         }
     }
+    if let Some(why) = toolchain::needs_c_compiler(track, &workspace.root) {
+        match toolchain::C_COMPILERS
+            .iter()
+            .find(|compiler| toolchain::on_path(compiler))
+        {
+            Some(compiler) => findings.add(true, "cc", &format!("{compiler} is installed ({why})")),
+            None => findings.add(
+                false,
+                "cc",
+                &format!(
+                    "{why}, and no C compiler (cc, gcc or clang) is on your PATH. Install one \
+                     (on Debian or Ubuntu: sudo apt install gcc; on macOS: xcode-select --install), \
+                     then run learn check again."
+                ),
+            ),
+        }
+    }
     // A track of learn's knows its toolchain; on the other track, the programs that
     // build and run name are the toolchain.
     if track == crate::course::OTHER {
