@@ -35,6 +35,24 @@ pub struct RunReport {
     /// How the submission was contained (grade mode): "own user", "clean environment", ...
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub protections: Vec<String>,
+    /// For an exercise whose server describes itself in an OpenAPI document: how many
+    /// responses were held to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<Conformance>,
+}
+
+/// The responses of a run held to the server's own OpenAPI document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conformance {
+    /// Where the server serves it (`/openapi.json`).
+    pub document: String,
+    /// Responses to operations the document declares, each held to it.
+    pub responses_checked: u64,
+    /// Of those, the ones that did not match it.
+    pub responses_failed: u64,
+    /// Why no response could be held to it: the document could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -290,6 +308,7 @@ impl RunReport {
             server_log: Vec::new(),
             duration_ms: 0,
             protections: Vec::new(),
+            conformance: None,
         }
     }
 }

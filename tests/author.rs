@@ -499,3 +499,62 @@ fn file_steps_read_the_workspace_and_nothing_outside_it() {
         "{human}"
     );
 }
+
+/// A server that serves an OpenAPI document of itself has every response held to it:
+/// the report counts them, a response that breaks the document fails its check, and
+/// a document that is not one is said so.
+#[test]
+fn every_response_is_held_to_the_servers_own_openapi_document() {
+    let temp = tempfile::tempdir().unwrap();
+    let course = repo().join("tests/courses/described");
+    let ws = temp.path().join("ws");
+    copy_dir(&course.join("scaffolds/books/python"), &ws);
+    let check = |format: &str| {
+        let output = learn(&temp.path().join("data"))
+            .arg("--course")
+            .arg(&course)
+            .args(["check", "--all", "--format", format, "--path"])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, json) = check("json");
+    assert_eq!(code, 0, "{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // The list, a book and its 404 are held to the document; the document's own
+    // answer and /nothing-here are not in it.
+    assert_eq!(
+        report["conformance"],
+        serde_json::json!({"document": "/openapi.json", "responses_checked": 3, "responses_failed": 0})
+    );
+    edit(
+        &ws.join("server.py"),
+        "{\"id\": 1, \"title\": \"Dune\"}",
+        "{\"id\": \"1\", \"title\": \"Dune\"}",
+    );
+    let (code, human) = check("human");
+    assert_eq!(code, 1, "{human}");
+    assert!(
+        human.contains("expected  response matches /openapi.json (GET /v1/books)")
+            && human.contains("at /0/id")
+            // The book check stops at its first failing step: two responses held.
+            && human.contains("2 responses held to /openapi.json: 0 matched it."),
+        "{human}"
+    );
+    edit(
+        &ws.join("server.py"),
+        "\"description\": \"every book\", ",
+        "",
+    );
+    let (code, human) = check("human");
+    assert_eq!(code, 1);
+    assert!(
+        human.contains("No response was held to /openapi.json: GET /openapi.json: not an OpenAPI 3 document: at /paths/~1v1~1books/get/responses/200")
+            && human.contains("✗ document"),
+        "{human}"
+    );
+}

@@ -8,6 +8,7 @@ mod generate;
 mod headers;
 mod http;
 mod jwt;
+pub mod openapi;
 mod predicate;
 mod query;
 
@@ -22,8 +23,8 @@ use crate::course::checks::{
 };
 use crate::course::template::{self, Scope, Template};
 use crate::result::{
-    AssertionResult, CaptureRecord, CheckResult, CheckStatus, DatabaseRead, Exchange, FileRead,
-    MintRecord, ServiceRead, StepResult,
+    AssertionResult, CaptureRecord, CheckResult, CheckStatus, Conformance, DatabaseRead, Exchange,
+    FileRead, MintRecord, ServiceRead, StepResult,
 };
 use crate::server::Supervisor;
 use crate::services::{Services, Target};
@@ -106,24 +107,43 @@ pub fn with_dependencies<'a>(checks: &'a [Check], ids: &[&str]) -> Vec<&'a Check
         .collect()
 }
 
-/// Run `checks` in order against `server`; state (captures) carries from one to the next.
 /// What `run` tells as it goes: a check starts; a check's result is known.
 pub enum Event<'a> {
     Started(&'a Check),
     Finished(&'a CheckResult),
 }
 
-/// `track` is the learner's: hints come in its words where the checks have them.
+/// What a run of the checks is given besides the server.
+pub struct Given<'a> {
+    /// The learner's track: hints come in its words where the checks have them.
+    pub track: &'a str,
+    /// The values the server was given, which the checks see as `{{NAME}}`.
+    pub secrets: &'a [(String, String)],
+    /// Where the server serves its own OpenAPI document, when every response is held
+    /// to it.
+    pub openapi: Option<&'a str>,
+}
+
+/// Run `checks` in order against `server`; state (captures) carries from one to the
+/// next. With an OpenAPI document, the record says how many responses were held to it.
 pub async fn run(
     checks: &[&Check],
     server: &mut Supervisor,
     services: &Services,
-    track: &str,
+    given: &Given<'_>,
     options: &Options,
-    secrets: &[(String, String)],
     observe: &mut dyn FnMut(Event),
-) -> Vec<CheckResult> {
+) -> (Vec<CheckResult>, Option<Conformance>) {
+    let Given {
+        track,
+        secrets,
+        openapi,
+    } = *given;
     let client = http::Client::new(server.port());
+    let conformance = match openapi {
+        Some(path) => Some(Held::fetch(&client, path, options.request_timeout).await),
+        None => None,
+    };
     let mut state = State {
         vars: secrets
             .iter()
@@ -137,6 +157,7 @@ pub async fn run(
             .chain(services.ports())
             .collect(),
         jars: HashMap::new(),
+        conformance,
     };
     let mut passed = HashSet::new();
     let mut results = Vec::new();
@@ -231,7 +252,7 @@ pub async fn run(
         observe(Event::Finished(&result));
         results.push(result);
     }
-    results
+    (results, state.conformance.map(|held| held.record))
 }
 
 /// Results for checks that could not run (the build or the server failed): each failed,
@@ -270,6 +291,87 @@ struct State {
     /// The loopback ports a client following redirects may go to: the server's and
     /// learn's services'.
     follow_ports: Vec<u16>,
+    /// The server's own OpenAPI document, when every response is held to it.
+    conformance: Option<Held>,
+}
+
+/// The OpenAPI document responses are held to, and the tally so far.
+struct Held {
+    document: Option<openapi::Document>,
+    record: Conformance,
+}
+
+impl Held {
+    /// Read the document the server serves at `path`; what goes wrong is recorded.
+    async fn fetch(client: &http::Client, path: &str, timeout: Duration) -> Held {
+        let outgoing = http::Outgoing {
+            method: "GET".to_string(),
+            path: path.to_string(),
+            query: Vec::new(),
+            headers: vec![("Accept".to_string(), "application/json".to_string())],
+            body: None,
+        };
+        let (_, response) = client.send(outgoing, timeout).await;
+        let document = match response {
+            Err(error) => Err(format!("GET {path}: {error}")),
+            Ok(response) if response.status != 200 => {
+                Err(format!("GET {path} answered {}, not 200", response.status))
+            }
+            Ok(response) => match response.json() {
+                Err(error) => Err(format!("GET {path}: {error}")),
+                Ok(doc) => {
+                    openapi::Document::new(doc.clone()).map_err(|why| format!("GET {path}: {why}"))
+                }
+            },
+        };
+        let (document, unavailable) = match document {
+            Ok(document) => (Some(document), None),
+            Err(why) => (None, Some(why)),
+        };
+        Held {
+            document,
+            record: Conformance {
+                document: path.to_string(),
+                responses_checked: 0,
+                responses_failed: 0,
+                unavailable,
+            },
+        }
+    }
+
+    /// Hold one response to the document: the assertion it adds to the exchange, if
+    /// the document declares the request's operation.
+    fn judge(
+        &mut self,
+        record: &crate::result::RequestRecord,
+        response: &http::Response,
+    ) -> Option<AssertionResult> {
+        let document = self.document.as_ref()?;
+        if response.truncated {
+            return None;
+        }
+        let verdict = document.judge(
+            &record.method,
+            &record.target,
+            response.status,
+            response.header("Content-Type"),
+            &response.body,
+        );
+        let openapi::Verdict::Judged { operation, result } = verdict else {
+            return None;
+        };
+        self.record.responses_checked += 1;
+        if result.is_err() {
+            self.record.responses_failed += 1;
+        }
+        Some(AssertionResult {
+            query: "response".to_string(),
+            predicate: format!("matches {} ({operation})", self.record.document),
+            passed: result.is_ok(),
+            actual: None,
+            message: result.err(),
+        })
+    }
 }
 
 impl Scope for State {
@@ -792,6 +894,17 @@ async fn judge(
     );
     exchange.assertions = assertions;
     exchange.captures = captures;
+    let mut failure = failure;
+    let held = state
+        .conformance
+        .as_mut()
+        .and_then(|held| held.judge(&exchange.request, &response));
+    if let Some(held) = held {
+        if let (None, Some(message)) = (&failure, &held.message) {
+            failure = Some(format!("{summary}: {message}"));
+        }
+        exchange.assertions.push(held);
+    }
     (exchange, failure)
 }
 

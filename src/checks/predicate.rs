@@ -121,6 +121,7 @@ pub fn evaluate(predicate: &Predicate, actual: Option<&Value>, root: &str) -> Re
                 }
             }
         }
+        Predicate::IsOpenApi => super::openapi::Document::new(actual.clone()).map(|_| ()),
         Predicate::IsEtag => match actual {
             Value::String(text) if super::headers::is_etag(text) => Ok(()),
             _ => got(),

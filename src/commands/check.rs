@@ -344,16 +344,21 @@ pub(super) async fn pipeline(
     // issuer and client credentials.
     let mut given = exercise.secret_values(options.seed);
     given.extend(services.oauth.iter().flat_map(|provider| provider.env()));
-    let results = checks::run(
+    let given = checks::Given {
+        track: &workspace.config.track,
+        secrets: &given,
+        openapi: exercise.openapi.as_deref(),
+    };
+    let (results, conformance) = checks::run(
         selected,
         &mut server,
         &services,
-        &workspace.config.track,
-        options,
         &given,
+        options,
         &mut |event| live.event(event),
     )
     .await;
+    report.conformance = conformance;
     drop(live);
     server.stop().await;
     services.stop().await;

@@ -377,6 +377,9 @@ pub enum Predicate {
     IsEtag,
     /// A value valid against a JSON Schema (draft 2020-12 unless it says `$schema`).
     Schema(JsonSchema),
+    /// An OpenAPI 3.0 or 3.1 document that tools can read: its essentials there, each
+    /// of its schemas valid, every `$ref` leading somewhere.
+    IsOpenApi,
 }
 
 /// A JSON Schema, checked and compiled when the checks file is read.
@@ -682,6 +685,7 @@ impl fmt::Display for Predicate {
             Predicate::SameSet(values) => write!(f, "has the same items as {values}"),
             Predicate::IsEtag => write!(f, "is an entity-tag (\"...\" or W/\"...\")"),
             Predicate::Schema(schema) => write!(f, "is valid against the schema {}", schema.source),
+            Predicate::IsOpenApi => write!(f, "is an OpenAPI 3 document"),
         }
     }
 }
@@ -808,6 +812,7 @@ struct RawAssertion {
     same_set: Option<Spanned<toml::Value>>,
     is_etag: Option<bool>,
     schema: Option<Spanned<toml::Value>>,
+    is_openapi: Option<bool>,
 }
 
 const VISIBILITIES: [&str; 4] = ["visible", "hidden", "after_due_date", "after_published"];
@@ -1545,6 +1550,7 @@ impl Parser<'_> {
             (raw.is_iso_date, Predicate::IsIsoDate),
             (raw.unique, Predicate::Unique),
             (raw.is_etag, Predicate::IsEtag),
+            (raw.is_openapi, Predicate::IsOpenApi),
         ];
         for (flag, predicate) in flags {
             match flag {

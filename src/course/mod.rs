@@ -61,6 +61,9 @@ pub struct Exercise {
     pub database: Option<Database>,
     /// Services learn runs beside the server for the run (a mock OAuth provider).
     pub services: Vec<Service>,
+    /// The path of the OpenAPI document the server serves about itself, when the
+    /// checks hold every response to it.
+    pub openapi: Option<String>,
     pub timeouts: Timeouts,
     pub readme: String,
     checks_file: String,
@@ -257,6 +260,9 @@ struct RawExercise {
     /// Services the runner provides: "oauth".
     #[serde(default)]
     services: Vec<String>,
+    /// Where the server serves an OpenAPI document of its own API: every response
+    /// the checks receive is then held to it.
+    openapi: Option<String>,
     #[serde(default)]
     timeouts: RawTimeouts,
 }
@@ -570,6 +576,14 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
                 })
         })
         .collect::<Result<_>>()?;
+    let openapi = match raw.openapi {
+        Some(path) if !path.starts_with('/') || path.contains(char::is_whitespace) => {
+            bail!(
+                "{file}: openapi: \"{path}\" is the path the server serves its document at, like \"/openapi.json\""
+            )
+        }
+        other => other,
+    };
     let readme_file = format!("exercises/{id}/README.md");
     let readme = source.text(&readme_file)?;
     readme::validate(&readme, &raw.tracks)
@@ -586,6 +600,7 @@ fn load_exercise(source: &Source, id: &str) -> Result<Exercise> {
         secrets,
         database,
         services,
+        openapi,
         timeouts: Timeouts {
             build: ms(raw.timeouts.build_ms, defaults.build),
             start: ms(raw.timeouts.start_ms, defaults.start),

@@ -112,6 +112,18 @@ fn render_checks(out: &mut String, report: &RunReport, focus: Option<&str>) {
     }
     let summary = &report.summary;
     let _ = writeln!(out);
+    if let Some(held) = &report.conformance {
+        let line = match &held.unavailable {
+            Some(why) => format!("No response was held to {}: {why}", held.document),
+            None => format!(
+                "{} responses held to {}: {} matched it.",
+                held.responses_checked,
+                held.document,
+                held.responses_checked - held.responses_failed
+            ),
+        };
+        let _ = writeln!(out, "{}", line.dimmed());
+    }
     if report.outcome == Outcome::Passed {
         let line = format!(
             "All {} checks passed · {}/{} points. Well done!",
