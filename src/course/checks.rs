@@ -1465,33 +1465,27 @@ impl Parser<'_> {
             ))?;
             predicates.push(Predicate::SignedWith(key));
         }
-        if let Some(expected) = raw.contains_all {
+        // An array, or a `{{name}}` that holds one (captured by `repeat` or `concurrent`).
+        let array = |key: &str, expected: Spanned<toml::Value>| -> Result<Value, SourceError> {
             let span = expected.span();
             let expected = value(expected)?;
             let is_template = expected
                 .as_str()
                 .is_some_and(|text| text.trim_start().starts_with("{{"));
-            if !(expected.is_array() || is_template) {
-                return Err(self.error(
+            if expected.is_array() || is_template {
+                Ok(expected)
+            } else {
+                Err(self.error(
                     span,
-                    "`contains_all` takes an array, or a `{{name}}` holding one",
-                ));
+                    format!("`{key}` takes an array, or a `{{{{name}}}}` holding one"),
+                ))
             }
-            predicates.push(Predicate::ContainsAll(expected));
+        };
+        if let Some(expected) = raw.contains_all {
+            predicates.push(Predicate::ContainsAll(array("contains_all", expected)?));
         }
         if let Some(expected) = raw.same_set {
-            let span = expected.span();
-            let expected = value(expected)?;
-            let is_template = expected
-                .as_str()
-                .is_some_and(|text| text.trim_start().starts_with("{{"));
-            if !(expected.is_array() || is_template) {
-                return Err(self.error(
-                    span,
-                    "`same_set` takes an array, or a `{{name}}` holding one",
-                ));
-            }
-            predicates.push(Predicate::SameSet(expected));
+            predicates.push(Predicate::SameSet(array("same_set", expected)?));
         }
         if let Some(schema) = raw.schema {
             let span = schema.span();
