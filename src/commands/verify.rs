@@ -84,27 +84,17 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
 
     // Each distinct build once, in parallel; then its copies link to it. A build that
     // starts from another's waits for it: the scaffolds and alternatives first, then the
-    // solutions, then the mutants. A Rust track's scaffolds start from its first
-    // exercise's, which compiles the dependencies they share.
-    let mut first_cargo_scaffold: BTreeMap<&str, PathBuf> = BTreeMap::new();
-    let mut pending: Vec<(usize, PathBuf, Option<PathBuf>)> = Vec::new();
-    for (index, plan) in plans.iter().enumerate() {
-        for (dir, from) in &plan.builds {
-            let mut from = from.clone();
-            if let Some(track) = plan.scaffolds.get(dir)
-                && dir.join("Cargo.toml").is_file()
-            {
-                match first_cargo_scaffold.get(track.as_str()) {
-                    Some(first) => from = Some(first.clone()),
-                    None => {
-                        first_cargo_scaffold.insert(track, dir.clone());
-                    }
-                }
-            }
-            pending.push((index, dir.clone(), from));
-        }
-    }
-    let mut built = Vec::new();
+    // solutions, then the mutants.
+    let mut pending: Vec<(usize, PathBuf, Option<PathBuf>)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(index, plan)| {
+            plan.builds
+                .iter()
+                .map(move |(dir, from)| (index, dir.clone(), from.clone()))
+        })
+        .collect();
+    let mut built: Vec<(usize, PathBuf, Result<(), String>)> = Vec::new();
     while !pending.is_empty() {
         let waits = |from: &Option<PathBuf>| {
             from.as_ref()
@@ -116,7 +106,7 @@ pub fn verify(course: &Course, args: &VerifyArgs) -> Result<u8> {
             .partition(|(_, _, from)| !waits(from));
         let finished: BTreeSet<PathBuf> = built
             .iter()
-            .filter(|(_, _, result): &&(usize, PathBuf, Result<(), String>)| result.is_ok())
+            .filter(|(_, _, result)| result.is_ok())
             .map(|(_, dir, _)| dir.clone())
             .collect();
         let Some(done) = super::parallel(&round, jobs, |(index, dir, from)| {
@@ -276,8 +266,6 @@ struct Plan<'a> {
     /// from (see `build::seed`): the scaffold's for the solution, the solution's for
     /// its mutants.
     builds: Vec<(PathBuf, Option<PathBuf>)>,
-    /// The scaffold folders among the builds, and their tracks.
-    scaffolds: BTreeMap<PathBuf, String>,
     /// Copies that use another folder's build: (built, copy).
     shares: Vec<(PathBuf, PathBuf)>,
     runs: Vec<Run>,
@@ -299,7 +287,6 @@ impl<'a> Plan<'a> {
             mutants: BTreeMap::new(),
             alternatives: Vec::new(),
             builds: Vec::new(),
-            scaffolds: BTreeMap::new(),
             shares: Vec::new(),
             runs: Vec::new(),
             problems: Vec::new(),
@@ -339,7 +326,6 @@ impl<'a> Plan<'a> {
         let scaffold = work.join("scaffold");
         workspace::create(self.exercise, track, &scaffold, false)?;
         self.builds.push((scaffold.clone(), None));
-        self.scaffolds.insert(scaffold.clone(), track.to_string());
         self.run_on(dbs, track, Subject::Scaffold, &scaffold);
         let written = self
             .root
