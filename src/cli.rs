@@ -123,6 +123,10 @@ pub struct GradeArgs {
     /// With several submissions: a CSV with one row per submission.
     #[arg(long, value_name = "FILE")]
     pub gradebook: Option<PathBuf>,
+    /// The class at a glance: a self-contained HTML page (Markdown when FILE ends in .md)
+    /// with the score histogram, the checks most failed, and what did not build or start.
+    #[arg(long, value_name = "FILE")]
+    pub class_report: Option<PathBuf>,
     /// Build and run like this track's starter code when the submission has no learn.toml.
     #[arg(long, value_name = "TRACK")]
     pub track: Option<String>,
@@ -206,6 +210,8 @@ pub enum GradeFormat {
     Gradescope,
     Github,
     Tap,
+    /// The class report's page (HTML), for one submission.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

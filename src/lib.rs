@@ -1,6 +1,6 @@
 //! `learn`: a course runner that teaches backend development by building real servers.
 //! The binary is `src/main.rs`; the library exists so fuzz targets can reach the
-//! checks parser and templates.
+//! checks parser and templates, and benchmarks the reports.
 
 mod atomic;
 mod build;
@@ -12,8 +12,8 @@ mod jail;
 mod log_buffer;
 mod platform;
 mod progress;
-mod report;
-mod result;
+pub mod report;
+pub mod result;
 mod sandbox;
 mod server;
 mod services;

@@ -69,6 +69,10 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
             .arg(out.join("results.json"))
             .args(["--format", "tap", "--output"])
             .arg(out.join("report.tap"))
+            .args(["--format", "html", "--output"])
+            .arg(out.join("report.html"))
+            .arg("--class-report")
+            .arg(out.join("class.md"))
             .args(["--format", "github"])
             .args(extra)
             .arg(&sub)
@@ -161,6 +165,25 @@ fn every_format_from_one_run_with_the_tracks_recipe() {
     assert!(summary_text.starts_with("## hello-http (python): 15/16 points"));
     assert_eq!(summary_text.matches("\n| ✅ |").count(), 11);
     assert_eq!(summary_text.matches("\n| ❌ |").count(), 1);
+
+    // The class report of one: the same numbers, as a page and as Markdown.
+    let page = scraper::Html::parse_document(&fs::read_to_string(out.join("report.html")).unwrap());
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    let cells: Vec<String> = page
+        .select(&scraper::Selector::parse("#submission-table td").unwrap())
+        .map(|cell| cell.text().collect())
+        .collect();
+    assert_eq!(cells[..4], ["submission", "15 / 16", "11 of 12", "failed"]);
+    let class = fs::read_to_string(out.join("class.md")).unwrap();
+    assert!(class.contains("**pass rate** 0% (0 of 1)"), "{class}");
+    assert!(
+        class.contains("| `health` GET /health answers 200"),
+        "{class}"
+    );
+    assert!(
+        class.contains("| 90–99% | 1 | ████████████████████ |"),
+        "{class}"
+    );
 
     let passing_mark = grade(&["--min-score", "15"]);
     assert_eq!(passing_mark.status.code(), Some(0));
@@ -324,7 +347,11 @@ fn a_batch_grades_each_submission_on_its_own() {
         .arg(&reports)
         .arg("--gradebook")
         .arg(&gradebook)
+        .arg("--class-report")
+        .arg(temp.path().join("class/report.html"))
         .arg(&subs)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", temp.path().join("summary.md"))
         .output()
         .unwrap();
     assert_eq!(
@@ -389,6 +416,192 @@ fn a_batch_grades_each_submission_on_its_own() {
         processes_inside(temp.path()),
         Vec::<String>::new(),
         "processes left behind"
+    );
+    class_report_matches_the_gradebook(&temp.path().join("class/report.html"), &csv);
+    let summary = fs::read_to_string(temp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.contains("## Class report: Hello, HTTP (`hello-http`)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "| e-build-fails | build failed | the build failed ⏎ npm ERR! missing script |"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| a-solution | 16 / 16 | 12 of 12 | passed |"),
+        "{summary}"
+    );
+}
+
+/// The class report says what the gradebook says, is HTML a browser parses without an
+/// error, fetches nothing, and shows its histogram and check table in a real browser.
+fn class_report_matches_the_gradebook(page: &Path, csv: &str) {
+    let html = fs::read_to_string(page).unwrap();
+    let document = scraper::Html::parse_document(&html);
+    assert_eq!(
+        document.errors,
+        Vec::<std::borrow::Cow<str>>::new(),
+        "HTML errors"
+    );
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    for element in document.select(&select("[href], [src]")) {
+        for attribute in ["href", "src"] {
+            if let Some(url) = element.value().attr(attribute) {
+                assert!(
+                    !url.contains(':') && !url.starts_with("//"),
+                    "an external URL: {url}"
+                );
+            }
+        }
+    }
+    assert!(
+        !html.contains("@import") && !html.contains("url("),
+        "CSS that fetches"
+    );
+    let text = |element: scraper::ElementRef| element.text().collect::<String>();
+    // One row per submission, with the gradebook's score and status, linking its folder.
+    let rows: Vec<Vec<String>> = document
+        .select(&select("#submission-table tbody tr"))
+        .map(|row| row.select(&select("td")).map(text).collect())
+        .collect();
+    let book: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), book.len());
+    for (row, line) in rows.iter().zip(&book) {
+        assert_eq!(row[0], line[0]);
+        assert_eq!(row[1], format!("{} / {}", line[1], line[2]));
+        assert_eq!(row[3], line[5].replace('_', " "));
+    }
+    let links: Vec<&str> = document
+        .select(&select("#submission-table a"))
+        .map(|link| link.value().attr("href").unwrap())
+        .collect();
+    assert!(links.contains(&"../reports/a-solution/"), "{links:?}");
+    // The histogram counts every submission once: one at full marks.
+    let bars: Vec<u32> = document
+        .select(&select("#histogram text.count"))
+        .map(|count| text(count).parse().unwrap())
+        .collect();
+    assert_eq!(bars.len(), 11);
+    assert_eq!(bars.iter().sum::<u32>() as usize, book.len());
+    assert_eq!(bars[10], 1);
+    let stats: Vec<String> = document.select(&select(".stat .value")).map(text).collect();
+    let passing = book.iter().filter(|line| line[5] == "passed").count();
+    let rate = 100.0 * passing as f64 / book.len() as f64;
+    assert_eq!(
+        stats[2],
+        format!("{rate:.0}% ({passing} of {})", book.len())
+    );
+    assert_eq!(
+        stats[3], "2",
+        "the build failure and the server that never listened"
+    );
+    // The checks: most failed first, counted over the four that ran; the health check
+    // (failed by the plain-text mutant) says how it failed.
+    let checks: Vec<Vec<String>> = document
+        .select(&select("#check-table tbody tr"))
+        .map(|row| row.select(&select("td")).map(text).collect())
+        .collect();
+    assert_eq!(checks.len(), 12);
+    let failed: Vec<usize> = checks
+        .iter()
+        .map(|row| row[1].split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        failed.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{failed:?}"
+    );
+    assert!(
+        checks.iter().all(|row| row[1].contains(" of 4")),
+        "{checks:?}"
+    );
+    let health = checks
+        .iter()
+        .find(|row| row[0].starts_with("health"))
+        .unwrap();
+    assert!(health[2].contains("(1 of"), "{health:?}");
+    let not_run: Vec<String> = document
+        .select(&select("#not-run tbody tr"))
+        .map(text)
+        .collect();
+    assert_eq!(not_run.len(), 2);
+    assert!(not_run[0].contains("e-build-fails") && not_run[0].contains("npm ERR! missing script"));
+    assert!(not_run[1].contains("f-never-listens"));
+    browser_shows(page);
+}
+
+/// Headless Chromium lays the page out: the histogram's bars and the check table take
+/// room on screen. The screenshot stays in target/tmp for a person to look at.
+fn browser_shows(page: &Path) {
+    let folder = page.parent().unwrap();
+    let measure = folder.join("measure.html");
+    let script = "<pre id=\"boxes\"></pre><script>\
+        const box = (element) => { const b = element.getBoundingClientRect(); return [b.width, b.height]; };\
+        document.getElementById('boxes').textContent = JSON.stringify({\
+          bars: [...document.querySelectorAll('#histogram rect.bar')].map(box),\
+          table: box(document.getElementById('check-table')),\
+          rows: document.querySelectorAll('#check-table tbody tr').length });\
+        </script></body>";
+    let html = fs::read_to_string(page).unwrap().replace("</body>", script);
+    fs::write(&measure, html).unwrap();
+    let chromium = |args: &[&str], url: &Path| {
+        let output = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                folder.join("chromium").display()
+            ))
+            .args(args)
+            .arg(format!("file://{}", url.display()))
+            .output()
+            .expect("Debian's chromium package (.ci/run installs it)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let dom = chromium(&["--window-size=1280,1800", "--dump-dom"], &measure);
+    let start = dom
+        .find("<pre id=\"boxes\">")
+        .expect("the measuring script ran")
+        + 16;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let boxes: Value = serde_json::from_str(&dom[start..end]).unwrap();
+    let bars = boxes["bars"].as_array().unwrap();
+    assert_eq!(bars.len(), 11);
+    let visible = |size: &Value| size[0].as_f64().unwrap() > 1.0 && size[1].as_f64().unwrap() > 1.0;
+    assert!(
+        bars.iter().filter(|bar| visible(bar)).count() >= 2,
+        "{boxes}"
+    );
+    assert!(visible(&boxes["table"]), "{boxes}");
+    assert_eq!(boxes["rows"], 12);
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("class-report.png");
+    let _ = fs::remove_file(&screenshot);
+    chromium(
+        &[
+            "--window-size=1280,2600",
+            &format!("--screenshot={}", screenshot.display()),
+        ],
+        page,
+    );
+    let png = fs::read(&screenshot).expect("chromium took the screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
     );
 }
 

@@ -14,7 +14,7 @@ use crate::checks::{self, Options};
 use crate::cli::{GradeArgs, GradeFormat};
 use crate::course::{Check, Course, Exercise};
 use crate::jail::Prison;
-use crate::report;
+use crate::report::{self, class, class::Class, class::Entry};
 use crate::result::{CheckStatus, Outcome, Problem, RunReport, Summary};
 use crate::sandbox::Sandbox;
 use crate::workspace::{CONFIG_FILE, Workspace};
@@ -74,7 +74,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
                 // Each format on its own: one that cannot be written stops no other.
                 let mut unwritten = Vec::new();
                 for (index, format) in args.format.iter().enumerate() {
-                    let text = render(*format, &report)?;
+                    let text = render(&context, *format, &report)?;
                     match args.output.get(index) {
                         Some(path) => {
                             if let Err(error) = write_report(path, &text) {
@@ -87,6 +87,12 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
                             print!("{}", report::github::without_commands(&text, &token));
                         }
                         None => print!("{text}"),
+                    }
+                }
+                if let Some(path) = &args.class_report {
+                    let class = class_of_one(&context, &report);
+                    if let Err(error) = write_report(path, &class_text(path, &class)) {
+                        unwritten.push(format!("{error:#}"));
                     }
                 }
                 if !unwritten.is_empty() {
@@ -106,23 +112,81 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
             "with several submissions, reports go to --report-dir (one folder each), not --output"
         );
     }
-    let Some(rows) = super::parallel(&submissions, jobs, |(name, path)| {
+    let batch_started = Instant::now();
+    let Some(entries) = super::parallel(&submissions, jobs, |(name, path)| {
         let started = Instant::now();
         let graded = grade_one(&context, path, true);
         if matches!(graded, Graded::Interrupted) {
             return None;
         }
-        let row = file_reports(args, name, graded, started.elapsed());
-        println!("{}", row.line());
-        Some(row)
+        let entry = file_reports(&context, name, graded, started.elapsed());
+        println!("{}", line(&entry));
+        Some(entry)
     }) else {
         eprintln!("\nInterrupted: every running server was stopped.");
         return Ok(INTERRUPTED);
     };
+    let batch = class::Batch {
+        exercise: (&exercise.id, &exercise.title),
+        checks: &checks,
+        seed,
+        duration: batch_started.elapsed(),
+    };
+    let mut class = Class::new(&batch, entries);
     if let Some(gradebook) = &args.gradebook {
-        write_report(gradebook, &gradebook_csv(&rows))?;
+        write_report(gradebook, &class.gradebook_csv())?;
+    }
+    if let Some(path) = &args.class_report {
+        let from = std::path::absolute(path)
+            .ok()
+            .and_then(|file| file.parent().map(Path::to_path_buf));
+        let reports = std::path::absolute(&args.report_dir).ok();
+        if let (Some(from), Some(reports)) = (from, reports) {
+            for entry in &mut class.entries {
+                let folder = reports.join(&entry.submission);
+                if folder.is_dir() {
+                    entry.link = Some(class::relative_link(&from, &folder));
+                }
+            }
+        }
+        write_report(path, &class_text(path, &class))?;
+    }
+    if in_github_actions() {
+        append_step_summary(&class::markdown(&class))?;
     }
     Ok(0)
+}
+
+/// The class report as the file's name asks: Markdown for `.md`, else HTML.
+fn class_text(path: &Path, class: &Class) -> String {
+    let markdown = path
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("md"));
+    if markdown {
+        class::markdown(class)
+    } else {
+        class::html(class)
+    }
+}
+
+/// The class report of a single submission.
+fn class_of_one(context: &Grading, report: &RunReport) -> Class {
+    let duration = Duration::from_millis(report.duration_ms);
+    let batch = class::Batch {
+        exercise: (&context.exercise.id, &context.exercise.title),
+        checks: context.checks,
+        seed: context.seed,
+        duration,
+    };
+    let passing = verdict(report, context.args.min_score) == 0;
+    let name = context.args.paths[0].file_name().map_or_else(
+        || ".".to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    Class::new(
+        &batch,
+        vec![Entry::graded(&name, report, passing, duration)],
+    )
 }
 
 /// The submissions to grade, each with a unique name for its report folder.
@@ -352,15 +416,16 @@ fn submission(
     Ok((workspace, warnings))
 }
 
-fn render(format: GradeFormat, report: &RunReport) -> Result<String> {
+fn render(context: &Grading, format: GradeFormat, report: &RunReport) -> Result<String> {
     Ok(match format {
+        GradeFormat::Html => class::html(&class_of_one(context, report)),
         GradeFormat::Human => report::human::render(report),
         GradeFormat::Json => report::json(report) + "\n",
         GradeFormat::Junit => report::junit::render(report),
         GradeFormat::Gradescope => report::gradescope::render(report) + "\n",
         GradeFormat::Tap => report::tap::render(report),
         GradeFormat::Github => {
-            append_step_summary(report)?;
+            append_step_summary(&report::github::summary(report))?;
             report::github::annotations(report)
         }
     })
@@ -382,70 +447,45 @@ fn verdict(report: &RunReport, min_score: Option<f64>) -> u8 {
     }
 }
 
-/// One gradebook row.
-struct Row {
-    submission: String,
-    score: f64,
-    max: f64,
-    passed: usize,
-    failed: usize,
-    status: String,
-    duration: Duration,
+/// A batch's progress line for one submission.
+fn line(entry: &Entry) -> String {
+    format!(
+        "{}: {}/{} points, {} ({:.1} s)",
+        entry.submission,
+        report::points(entry.score),
+        report::points(entry.max),
+        entry.status.replace('_', " "),
+        entry.duration.as_secs_f64()
+    )
 }
 
-impl Row {
-    fn line(&self) -> String {
-        format!(
-            "{}: {}/{} points, {} ({:.1} s)",
-            self.submission,
-            report::points(self.score),
-            report::points(self.max),
-            self.status.replace('_', " "),
-            self.duration.as_secs_f64()
-        )
-    }
-}
-
-/// Write a batch submission's reports into its own folder; its gradebook row.
-fn file_reports(args: &GradeArgs, name: &str, graded: Graded, duration: Duration) -> Row {
-    let mut row = Row {
-        submission: name.to_string(),
-        score: 0.0,
-        max: 0.0,
-        passed: 0,
-        failed: 0,
-        status: String::new(),
-        duration,
-    };
+/// Write a batch submission's reports into its own folder; its gradebook entry.
+fn file_reports(context: &Grading, name: &str, graded: Graded, duration: Duration) -> Entry {
+    let args = context.args;
     let folder = args.report_dir.join(name);
-    let written = match graded {
+    let (mut entry, written) = match graded {
         Graded::Report(report) => {
-            row.score = report.summary.points;
-            row.max = report.summary.max_points;
-            row.passed = report.summary.passed;
-            row.failed = report.summary.failed + report.summary.skipped;
-            row.status = serde_json::to_value(report.outcome)
-                .ok()
-                .and_then(|value| value.as_str().map(str::to_string))
-                .unwrap_or_default();
-            args.format.iter().try_for_each(|format| {
-                let text = render(*format, &report)?;
+            let passing = verdict(&report, args.min_score) == 0;
+            let entry = Entry::graded(name, &report, passing, duration);
+            let written = args.format.iter().try_for_each(|format| {
+                let text = render(context, *format, &report)?;
                 write_report(&folder.join(file_name(*format)), &text)
-            })
+            });
+            (entry, written)
         }
-        Graded::Error(message) => {
-            row.status = "error".to_string();
-            write_report(&folder.join("error.txt"), &format!("{message}\n"))
-        }
-        Graded::Interrupted => {
-            row.status = "interrupted".to_string();
-            Ok(())
-        }
+        Graded::Error(message) => (
+            Entry::ungraded(name, "error", &message, duration),
+            write_report(&folder.join("error.txt"), &format!("{message}\n")),
+        ),
+        Graded::Interrupted => (
+            Entry::ungraded(name, "interrupted", "grading was interrupted", duration),
+            Ok(()),
+        ),
     };
     if let Err(error) = written {
-        row.status = format!("error: {error:#}");
+        entry.status = format!("error: {error:#}");
     }
-    row
+    entry
 }
 
 fn file_name(format: GradeFormat) -> &'static str {
@@ -456,34 +496,7 @@ fn file_name(format: GradeFormat) -> &'static str {
         GradeFormat::Gradescope => "results.json",
         GradeFormat::Github => "github.txt",
         GradeFormat::Tap => "report.tap",
-    }
-}
-
-fn gradebook_csv(rows: &[Row]) -> String {
-    let mut csv = String::from("submission,score,max,passed,failed,status,duration\n");
-    for row in rows {
-        let fields = [
-            row.submission.clone(),
-            report::points(row.score),
-            report::points(row.max),
-            row.passed.to_string(),
-            row.failed.to_string(),
-            row.status.clone(),
-            format!("{:.3}", row.duration.as_secs_f64()),
-        ];
-        let quoted: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
-        csv.push_str(&quoted.join(","));
-        csv.push('\n');
-    }
-    csv
-}
-
-/// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
+        GradeFormat::Html => "report.html",
     }
 }
 
@@ -512,7 +525,7 @@ fn in_github_actions() -> bool {
 }
 
 /// GitHub shows `$GITHUB_STEP_SUMMARY` on the run's page; append, as other steps may write too.
-fn append_step_summary(report: &RunReport) -> Result<()> {
+fn append_step_summary(markdown: &str) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
@@ -526,7 +539,7 @@ fn append_step_summary(report: &RunReport) -> Result<()> {
                 Path::new(&path).display()
             )
         })?;
-    file.write_all(report::github::summary(report).as_bytes())
+    file.write_all(markdown.as_bytes())
         .context("cannot write the GitHub step summary")
 }
 
@@ -542,12 +555,5 @@ mod tests {
              files and processes: learn does not run as root; run learn grade as root to \
              jail it"
         );
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(csv_field("alice"), "alice");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -1,5 +1,6 @@
 //! Renderers of the result model. They read `RunReport` and know nothing about HTTP.
 
+pub mod class;
 pub mod diagnosis;
 pub mod github;
 pub mod gradescope;
