@@ -150,6 +150,13 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
                 }
                 Some(Value::Object(links))
             }
+            Filter::Keys => match &found {
+                Value::Object(fields) => Some(Value::Array(
+                    fields.keys().cloned().map(Value::String).collect(),
+                )),
+                other => return Err(format!("`keys` reads an object, not {}", describe(other))),
+            },
+            Filter::Deref => Some(deref(&found)?),
             Filter::Dotenv => match &found {
                 Value::String(text) => Some(dotenv(text)?),
                 other => return Err(format!("`dotenv` reads text, not {}", describe(other))),
@@ -166,6 +173,88 @@ fn filter(mut value: Option<Value>, filters: &[Filter]) -> Result<Option<Value>,
         };
     }
     Ok(value)
+}
+
+/// The most values `deref` may make: a document whose references multiply past it
+/// (the "billion laughs" of JSON) is refused rather than expanded.
+const DEREF_LIMIT: usize = 200_000;
+
+/// `document` with every local `$ref` replaced by what it points at (its sibling keys
+/// laid over an object target). A reference to nowhere, or one inside its own
+/// expansion (a recursive schema), stays as it is.
+fn deref(document: &Value) -> Result<Value, String> {
+    fn expand(
+        value: &Value,
+        root: &Value,
+        open: &mut Vec<String>,
+        made: &mut usize,
+    ) -> Result<Value, String> {
+        *made += 1;
+        if *made > DEREF_LIMIT {
+            return Err(format!(
+                "`deref`: the document grows past {DEREF_LIMIT} values when its references are expanded"
+            ));
+        }
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .map(|item| expand(item, root, open, made))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            Value::Object(fields) => {
+                let reference = fields.get("$ref").and_then(Value::as_str);
+                if let Some(reference) = reference {
+                    let target = reference
+                        .strip_prefix('#')
+                        .and_then(|pointer| root.pointer(&percent_decoded(pointer)));
+                    if let Some(target) = target
+                        && !open.iter().any(|seen| seen == reference)
+                    {
+                        open.push(reference.to_string());
+                        let mut expanded = expand(target, root, open, made)?;
+                        open.pop();
+                        if let Value::Object(into) = &mut expanded {
+                            for (key, sibling) in fields.iter().filter(|(key, _)| *key != "$ref") {
+                                into.insert(key.clone(), expand(sibling, root, open, made)?);
+                            }
+                        }
+                        return Ok(expanded);
+                    }
+                }
+                let mut out = serde_json::Map::new();
+                for (key, field) in fields {
+                    out.insert(key.clone(), expand(field, root, open, made)?);
+                }
+                Ok(Value::Object(out))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+    expand(document, document, &mut Vec::new(), &mut 0)
+}
+
+/// A URI fragment's percent-escapes decoded (`#/paths/~1items~1%7Bid%7D`).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The variables a `.env` file sets, as `{NAME: value}`: `NAME=value` lines, maybe
@@ -352,6 +441,85 @@ mod tests {
         assert_eq!(
             hash,
             json!("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+    }
+
+    #[test]
+    fn keys_and_deref_read_an_openapi_document_through_its_references() {
+        let document = json!({
+            "paths": {"/items/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {"responses": {
+                    "200": {"$ref": "#/components/responses/One", "description": "mine"},
+                    "404": {"$ref": "#/components/responses/Nowhere"}
+                }}
+            }},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path"}},
+                "responses": {"One": {"description": "an item", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Item"}}}}},
+                "schemas": {
+                    "Item": {"type": "object", "properties": {
+                        "id": {"type": "integer"},
+                        "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+                    }},
+                    "a~b/c": {"type": "string"},
+                    "Odd": {"$ref": "#/components/schemas/a~0b~1c"}
+                }
+            }
+        });
+        let response = Response::fake(200, &[], &document.to_string());
+        let operation = "json $ | deref | path $.paths['/items/{id}']";
+        assert_eq!(
+            found(&format!("{operation}.parameters[0].name"), &response),
+            Ok(Some(json!("id")))
+        );
+        assert_eq!(
+            found(&format!("{operation}.get.responses | keys"), &response),
+            Ok(Some(json!(["200", "404"])))
+        );
+        let ok = found(&format!("{operation}.get.responses['200']"), &response)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            ok["description"], "mine",
+            "siblings are laid over the target"
+        );
+        let item = &ok["content"]["application/json"]["schema"];
+        assert_eq!(item["properties"]["id"]["type"], "integer");
+        assert_eq!(
+            item["properties"]["parts"]["items"],
+            json!({"$ref": "#/components/schemas/Item"}),
+            "a recursive schema stops at itself"
+        );
+        assert_eq!(
+            found(&format!("{operation}.get.responses['404']"), &response),
+            Ok(Some(json!({"$ref": "#/components/responses/Nowhere"})))
+        );
+        assert_eq!(
+            found(
+                "json $ | deref | path $.components.schemas.Odd.type",
+                &response
+            ),
+            Ok(Some(json!("string")))
+        );
+        assert!(
+            found("json $.paths | keys | keys", &response)
+                .unwrap_err()
+                .contains("`keys` reads an object, not")
+        );
+        // Ten levels of ten references each: 10^10 values, refused, not expanded.
+        let mut laughs = serde_json::Map::new();
+        laughs.insert("l0".to_string(), json!("ha"));
+        for level in 1..=10 {
+            let below = json!({"$ref": format!("#/l{}", level - 1)});
+            laughs.insert(format!("l{level}"), Value::Array(vec![below; 10]));
+        }
+        let bomb = Response::fake(200, &[], &Value::Object(laughs).to_string());
+        assert!(
+            found("json $ | deref", &bomb)
+                .unwrap_err()
+                .contains("grows past 200000 values")
         );
     }
 

@@ -317,6 +317,11 @@ pub enum Filter {
     Json,
     /// The text of a `.env` file as `{NAME: value}`.
     Dotenv,
+    /// An object's keys, in order, as an array.
+    Keys,
+    /// A JSON document (an OpenAPI document) with every local `$ref` (`#/...`) replaced
+    /// by what it points at, so queries read through them.
+    Deref,
 }
 
 /// The attributes a cookie query may read.
@@ -545,6 +550,8 @@ impl Filter {
             ("links", None) => Filter::Links,
             ("json", None) => Filter::Json,
             ("dotenv", None) => Filter::Dotenv,
+            ("keys", None) => Filter::Keys,
+            ("deref", None) => Filter::Deref,
             ("path", Some(path)) => {
                 let (path, source, singular) = json_path(path)?;
                 Filter::Path {
@@ -576,6 +583,8 @@ impl fmt::Display for Filter {
             Filter::Links => write!(f, "links"),
             Filter::Json => write!(f, "json"),
             Filter::Dotenv => write!(f, "dotenv"),
+            Filter::Keys => write!(f, "keys"),
+            Filter::Deref => write!(f, "deref"),
         }
     }
 }

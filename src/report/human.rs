@@ -495,8 +495,11 @@ fn curl(exchange: &Exchange) -> String {
         request.target.clone()
     };
     let mut parts = vec!["curl -i".to_string()];
-    if request.method != "GET" {
-        parts.push(format!("-X {}", request.method));
+    match request.method.as_str() {
+        "GET" => {}
+        // `-X HEAD` would wait for a body that never comes; `-I` sends HEAD as curl means it.
+        "HEAD" => parts[0] = "curl -I".to_string(),
+        method => parts.push(format!("-X {method}")),
     }
     parts.push(quote(&url));
     let learn_agent = concat!("learn/", env!("CARGO_PKG_VERSION"));
@@ -508,6 +511,14 @@ fn curl(exchange: &Exchange) -> String {
         }
     }
     if let Some(body) = &request.body {
+        let labelled = request
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if !labelled {
+            // curl labels a body it sends as a form unless told to send no Content-Type.
+            parts.push("-H 'Content-Type:'".to_string());
+        }
         parts.push(format!("--data-raw {}", quote(body)));
     }
     parts.join(" ")
@@ -525,6 +536,50 @@ mod tests {
     #[test]
     fn server_lines_are_marked() {
         assert_eq!(server_lines(&["ok".to_string()]), "│ ok");
+    }
+
+    fn exchange(method: &str, headers: &[(&str, &str)], body: Option<&str>) -> Exchange {
+        Exchange {
+            followed: false,
+            request: crate::result::RequestRecord {
+                method: method.to_string(),
+                target: "/orders".to_string(),
+                headers: headers
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.to_string()))
+                    .collect(),
+                body: body.map(str::to_string),
+            },
+            response: None,
+            error: None,
+            assertions: Vec::new(),
+            captures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn curl_sends_what_the_check_sent() {
+        let port = REPRODUCE_PORT;
+        assert_eq!(
+            curl(&exchange("POST", &[], Some("{\"a\": 1}"))),
+            format!(
+                "curl -i -X POST 'http://127.0.0.1:{port}/orders' -H 'Content-Type:' --data-raw '{{\"a\": 1}}'"
+            )
+        );
+        assert_eq!(
+            curl(&exchange(
+                "PATCH",
+                &[("content-type", "application/merge-patch+json")],
+                Some("{}")
+            )),
+            format!(
+                "curl -i -X PATCH 'http://127.0.0.1:{port}/orders' -H 'content-type: application/merge-patch+json' --data-raw '{{}}'"
+            )
+        );
+        assert_eq!(
+            curl(&exchange("HEAD", &[], None)),
+            format!("curl -I 'http://127.0.0.1:{port}/orders'")
+        );
     }
 
     #[test]
