@@ -1,6 +1,8 @@
 // An inventory API, kept in memory. It works already: read README.md, describe it in
 // an OpenAPI document, then run `learn check`.
 
+const fs = require("node:fs");
+const path = require("node:path");
 const express = require("express");
 
 const app = express();
@@ -121,8 +123,9 @@ app.delete("/items/:id", (req, res) => {
 app.get("/openapi.json", (req, res) => {
   // TODO (README "Your task: the document"): answer your OpenAPI document, as
   // application/json. Write it in a file openapi.json next to this one and send it with
-  // res.sendFile(path.join(__dirname, "openapi.json")), or build it here as an object
-  // and answer res.json(document).
+  // res.type("application/json").send(fs.readFileSync(path.join(__dirname, "openapi.json")))
+  // (not res.sendFile: it fails in a folder whose name starts with a dot), or build it
+  // here as an object and answer res.json(document).
   res.status(404).json({ error: "not written yet" });
 });
 

@@ -1,6 +1,7 @@
 // An inventory API, kept in memory, that describes itself: its OpenAPI document at
 // /openapi.json, and a page that shows it at /docs.
 
+const fs = require("node:fs");
 const path = require("node:path");
 const express = require("express");
 
@@ -120,13 +121,14 @@ app.delete("/items/:id", (req, res) => {
 });
 
 // The document is a file of its own: the same whatever the framework, and read at every
-// request, so an edit shows at once.
+// request, so an edit shows at once. (Not res.sendFile: it refuses a path with a folder
+// whose name starts with a dot, like ~/.local/course, and answers an error instead.)
 app.get("/openapi.json", (req, res) => {
-  res.type("application/json").sendFile(path.join(__dirname, "openapi.json"));
+  res.type("application/json").send(fs.readFileSync(path.join(__dirname, "openapi.json")));
 });
 
 app.get("/docs", (req, res) => {
-  res.type("text/html").sendFile(path.join(__dirname, "docs.html"));
+  res.type("text/html").send(fs.readFileSync(path.join(__dirname, "docs.html")));
 });
 
 // No route matched: answer 404 as JSON, not Express's HTML page.
