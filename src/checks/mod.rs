@@ -1151,6 +1151,10 @@ fn render_predicate(predicate: &Predicate, state: &mut State) -> Result<Predicat
         Predicate::ContainsAll(expected) => Predicate::ContainsAll(value(expected)?),
         Predicate::SameSet(expected) => Predicate::SameSet(value(expected)?),
         Predicate::SignedWith(key) => Predicate::SignedWith(value(key)?),
+        Predicate::Gt(bound) => Predicate::Gt(value(bound)?),
+        Predicate::Gte(bound) => Predicate::Gte(value(bound)?),
+        Predicate::Lt(bound) => Predicate::Lt(value(bound)?),
+        Predicate::Lte(bound) => Predicate::Lte(value(bound)?),
         Predicate::OneOf(options) => {
             Predicate::OneOf(options.iter().map(value).collect::<Result<_, _>>()?)
         }

@@ -74,10 +74,10 @@ pub fn evaluate(predicate: &Predicate, actual: Option<&Value>, root: &str) -> Re
             Some(n) => Err(format!("got length {n}: {}", show(actual))),
             None => got(),
         },
-        Predicate::Gt(n) => compare(actual, |v| v > *n),
-        Predicate::Gte(n) => compare(actual, |v| v >= *n),
-        Predicate::Lt(n) => compare(actual, |v| v < *n),
-        Predicate::Lte(n) => compare(actual, |v| v <= *n),
+        Predicate::Gt(bound) => compare(actual, bound, |v, n| v > n),
+        Predicate::Gte(bound) => compare(actual, bound, |v, n| v >= n),
+        Predicate::Lt(bound) => compare(actual, bound, |v, n| v < n),
+        Predicate::Lte(bound) => compare(actual, bound, |v, n| v <= n),
         Predicate::OneOf(options) => {
             if options
                 .iter()
@@ -212,9 +212,17 @@ fn length_of(value: &Value) -> Option<u64> {
     })
 }
 
-fn compare(actual: &Value, holds: impl Fn(f64) -> bool) -> Result<(), String> {
+/// `actual` against `bound`, both numbers; `bound` may come from a captured value, so it
+/// is checked too.
+fn compare(actual: &Value, bound: &Value, holds: impl Fn(f64, f64) -> bool) -> Result<(), String> {
+    let Some(bound) = bound.as_f64() else {
+        return Err(format!(
+            "the value to compare with is not a number: {}",
+            show(bound)
+        ));
+    };
     match actual.as_f64() {
-        Some(n) if holds(n) => Ok(()),
+        Some(n) if holds(n, bound) => Ok(()),
         _ => Err(format!("got {}", show(actual))),
     }
 }
@@ -335,10 +343,10 @@ mod tests {
             (Predicate::Type(JsonType::Number), json!(3.5), json!("3.5")),
             (Predicate::Type(JsonType::Null), json!(null), json!(0)),
             (Predicate::Length(2), json!([1, 2]), json!("abc")),
-            (Predicate::Gt(1.0), json!(2), json!(1)),
-            (Predicate::Gte(1.0), json!(1), json!(0.5)),
-            (Predicate::Lt(1.0), json!(0), json!(1)),
-            (Predicate::Lte(1.0), json!(1), json!(2)),
+            (Predicate::Gt(json!(1.0)), json!(2), json!(1)),
+            (Predicate::Gte(json!(1)), json!(1), json!(0.5)),
+            (Predicate::Lt(json!(1.0)), json!(0), json!(1)),
+            (Predicate::Lte(json!(1)), json!(1), json!(2)),
             (
                 Predicate::OneOf(vec![json!(301), json!(302)]),
                 json!(302),
@@ -375,6 +383,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_comparison_with_a_captured_value_that_is_not_a_number_says_so() {
+        assert_eq!(
+            check(Predicate::Gt(json!("seven")), json!(8)),
+            Err("the value to compare with is not a number: \"seven\"".to_string())
+        );
     }
 
     #[test]

@@ -365,10 +365,12 @@ pub enum Predicate {
     Absent,
     Type(JsonType),
     Length(u64),
-    Gt(f64),
-    Gte(f64),
-    Lt(f64),
-    Lte(f64),
+    /// Numeric comparisons with a number, or a `{{name}}` holding one (filled when the
+    /// step runs).
+    Gt(Value),
+    Gte(Value),
+    Lt(Value),
+    Lte(Value),
     OneOf(Vec<Value>),
     IsUuid,
     IsIsoDate,
@@ -664,6 +666,15 @@ impl JsonType {
     }
 }
 
+/// A comparison's bound as people write it: `3`, `0.5`, or the `{{name}}` it comes from.
+fn bound(value: &Value) -> String {
+    match (value.as_f64(), value.as_str()) {
+        (Some(number), _) => number.to_string(),
+        (None, Some(text)) => text.to_string(),
+        _ => value.to_string(),
+    }
+}
+
 impl fmt::Display for Predicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let strictly = |strict: &bool| if *strict { " (strictly)" } else { "" };
@@ -681,10 +692,10 @@ impl fmt::Display for Predicate {
             Predicate::Absent => write!(f, "is absent"),
             Predicate::Type(kind) => write!(f, "is of type {}", kind.name()),
             Predicate::Length(length) => write!(f, "has length {length}"),
-            Predicate::Gt(n) => write!(f, "is greater than {n}"),
-            Predicate::Gte(n) => write!(f, "is at least {n}"),
-            Predicate::Lt(n) => write!(f, "is less than {n}"),
-            Predicate::Lte(n) => write!(f, "is at most {n}"),
+            Predicate::Gt(n) => write!(f, "is greater than {}", bound(n)),
+            Predicate::Gte(n) => write!(f, "is at least {}", bound(n)),
+            Predicate::Lt(n) => write!(f, "is less than {}", bound(n)),
+            Predicate::Lte(n) => write!(f, "is at most {}", bound(n)),
             Predicate::OneOf(values) => write!(f, "is one of {}", Value::Array(values.clone())),
             Predicate::IsUuid => write!(f, "is a UUID"),
             Predicate::IsIsoDate => write!(f, "is an ISO 8601 date"),
@@ -808,10 +819,10 @@ struct RawAssertion {
     #[serde(rename = "type")]
     kind: Option<Spanned<String>>,
     length: Option<u64>,
-    gt: Option<f64>,
-    gte: Option<f64>,
-    lt: Option<f64>,
-    lte: Option<f64>,
+    gt: Option<Spanned<toml::Value>>,
+    gte: Option<Spanned<toml::Value>>,
+    lt: Option<Spanned<toml::Value>>,
+    lte: Option<Spanned<toml::Value>>,
     one_of: Option<Spanned<Vec<toml::Value>>>,
     is_uuid: Option<bool>,
     is_iso_date: Option<bool>,
@@ -1540,14 +1551,35 @@ impl Parser<'_> {
             })?;
             predicates.push(Predicate::Type(parsed));
         }
-        let numeric = [
-            raw.length.map(Predicate::Length),
-            raw.gt.map(Predicate::Gt),
-            raw.gte.map(Predicate::Gte),
-            raw.lt.map(Predicate::Lt),
-            raw.lte.map(Predicate::Lte),
-        ];
-        predicates.extend(numeric.into_iter().flatten());
+        predicates.extend(raw.length.map(Predicate::Length));
+        // A number, or a `{{name}}` that holds one (a value captured earlier).
+        let bound = |key: &str, given: Spanned<toml::Value>| -> Result<Value, SourceError> {
+            let span = given.span();
+            let given = value(given)?;
+            let is_template = given
+                .as_str()
+                .is_some_and(|text| text.trim().starts_with("{{") && text.trim().ends_with("}}"));
+            if given.is_number() || is_template {
+                Ok(given)
+            } else {
+                Err(self.error(
+                    span,
+                    format!("`{key}` takes a number, or a `{{{{name}}}}` holding one"),
+                ))
+            }
+        };
+        if let Some(given) = raw.gt {
+            predicates.push(Predicate::Gt(bound("gt", given)?));
+        }
+        if let Some(given) = raw.gte {
+            predicates.push(Predicate::Gte(bound("gte", given)?));
+        }
+        if let Some(given) = raw.lt {
+            predicates.push(Predicate::Lt(bound("lt", given)?));
+        }
+        if let Some(given) = raw.lte {
+            predicates.push(Predicate::Lte(bound("lte", given)?));
+        }
         let flags = [
             (raw.is_uuid, Predicate::IsUuid),
             (raw.is_iso_date, Predicate::IsIsoDate),
@@ -1785,6 +1817,45 @@ path = "/d/{{own}}/{{uuid}}"
         );
         assert!(
             error.message.contains("did you mean `post_id`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_comparison_takes_a_number_or_a_captured_one() {
+        let source = GOOD.replace(
+            "expect = [{ query = \"json $\", equals = { id = \"{{post_id}}\" }, strict = true }]",
+            "expect = [{ query = \"json $.id\", gte = \"{{post_id}}\", lt = 1e9 }]",
+        );
+        let checks = parse("checks.toml", &source).unwrap();
+        let shown: Vec<String> = checks
+            .iter()
+            .flat_map(|check| &check.steps)
+            .filter_map(|step| match step {
+                Step::Request(request) => Some(request),
+                _ => None,
+            })
+            .flat_map(|request| &request.expect)
+            .flat_map(|assertion| &assertion.predicates)
+            .map(ToString::to_string)
+            .filter(|shown| shown.starts_with("is at least") || shown.starts_with("is less than"))
+            .collect();
+        assert_eq!(
+            shown,
+            ["is at least {{post_id}}", "is less than 1000000000"]
+        );
+        let error = error_of(&GOOD.replace("equals = 201", "gt = \"201\""));
+        assert!(
+            error
+                .message
+                .contains("`gt` takes a number, or a `{{name}}` holding one"),
+            "{}",
+            error.message
+        );
+        let error = error_of(&GOOD.replace("equals = 201", "lte = \"{{nowhere}}\""));
+        assert!(
+            error.message.contains("`{{nowhere}}` is not defined"),
             "{}",
             error.message
         );
