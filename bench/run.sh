@@ -4,6 +4,8 @@
 # same requests driven by Hurl; `learn watch` from save to verdict on the crud-app
 # solutions; `learn grade` throughput with 1 and 2 jobs. Run from anywhere:
 #   cargo build --release && bench/run.sh
+# Functions are measured with criterion: `cargo bench` (bench/class_report.rs: the
+# class report of 100 graded submissions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
