@@ -1485,22 +1485,30 @@ impl Parser<'_> {
             ))?;
             predicates.push(Predicate::SignedWith(key));
         }
-        // An array, or a `{{name}}` that holds one (captured by `repeat` or `concurrent`).
-        let array = |key: &str, expected: Spanned<toml::Value>| -> Result<Value, SourceError> {
-            let span = expected.span();
-            let expected = value(expected)?;
-            let is_template = expected
-                .as_str()
-                .is_some_and(|text| text.trim_start().starts_with("{{"));
-            if expected.is_array() || is_template {
-                Ok(expected)
+        // A value of one kind (an array, a number), or a `{{name}}` that holds one (a value
+        // captured earlier, by `repeat` or `concurrent` for an array).
+        let kind_or_template = |key: &str,
+                                given: Spanned<toml::Value>,
+                                kind: &str,
+                                is_kind: fn(&Value) -> bool|
+         -> Result<Value, SourceError> {
+            let span = given.span();
+            let given = value(given)?;
+            let is_template = given.as_str().is_some_and(|text| {
+                let text = text.trim();
+                text.starts_with("{{") && text.ends_with("}}")
+            });
+            if is_kind(&given) || is_template {
+                Ok(given)
             } else {
                 Err(self.error(
                     span,
-                    format!("`{key}` takes an array, or a `{{{{name}}}}` holding one"),
+                    format!("`{key}` takes {kind}, or a `{{{{name}}}}` holding one"),
                 ))
             }
         };
+        let array = |key: &str, given| kind_or_template(key, given, "an array", Value::is_array);
+        let bound = |key: &str, given| kind_or_template(key, given, "a number", Value::is_number);
         if let Some(expected) = raw.contains_all {
             predicates.push(Predicate::ContainsAll(array("contains_all", expected)?));
         }
@@ -1552,22 +1560,6 @@ impl Parser<'_> {
             predicates.push(Predicate::Type(parsed));
         }
         predicates.extend(raw.length.map(Predicate::Length));
-        // A number, or a `{{name}}` that holds one (a value captured earlier).
-        let bound = |key: &str, given: Spanned<toml::Value>| -> Result<Value, SourceError> {
-            let span = given.span();
-            let given = value(given)?;
-            let is_template = given
-                .as_str()
-                .is_some_and(|text| text.trim().starts_with("{{") && text.trim().ends_with("}}"));
-            if given.is_number() || is_template {
-                Ok(given)
-            } else {
-                Err(self.error(
-                    span,
-                    format!("`{key}` takes a number, or a `{{{{name}}}}` holding one"),
-                ))
-            }
-        };
         if let Some(given) = raw.gt {
             predicates.push(Predicate::Gt(bound("gt", given)?));
         }
