@@ -1212,18 +1212,11 @@ impl Parser<'_> {
             })?),
             None => None,
         };
-        let mut assertions = Vec::new();
-        for assertion in expect {
-            let query_span = assertion.get_ref().query.span();
-            let assertion = self.assertion(assertion)?;
-            if !matches!(assertion.query.base(), Query::Json { .. } | Query::Var(_)) {
-                return Err(self.error(
-                    query_span,
-                    "an oauth step reads the provider's log: use `json PATH` (or `var NAME`)",
-                ));
-            }
-            assertions.push(assertion);
-        }
+        let assertions = self.assertions_on(
+            expect,
+            |query| matches!(query, Query::Json { .. } | Query::Var(_)),
+            "an oauth step reads the provider's log: use `json PATH` (or `var NAME`)",
+        )?;
         let capture = self.captures(capture.as_ref())?;
         Ok(Step::OAuth(Box::new(OAuthStep {
             user,
@@ -1334,18 +1327,11 @@ impl Parser<'_> {
                 "`file` is a path inside the workspace, like \".env.example\" or \"docs/api.yaml\" (no `..`, not absolute)",
             ));
         }
-        let mut expect = Vec::new();
-        for assertion in raw.expect {
-            let query_span = assertion.get_ref().query.span();
-            let assertion = self.assertion(assertion)?;
-            if !matches!(assertion.query.base(), Query::Body | Query::Var(_)) {
-                return Err(self.error(
-                    query_span,
-                    "a file step reads the file's text: use `body` (or `var NAME`), with filters like `body | dotenv`",
-                ));
-            }
-            expect.push(assertion);
-        }
+        let expect = self.assertions_on(
+            raw.expect,
+            |query| matches!(query, Query::Body | Query::Var(_)),
+            "a file step reads the file's text: use `body` (or `var NAME`), with filters like `body | dotenv`",
+        )?;
         let capture = self.captures(raw.capture.as_ref())?;
         Ok(Step::File(Box::new(FileStep {
             path: path.to_string(),
@@ -1396,18 +1382,11 @@ impl Parser<'_> {
                 "a database step has `sql` or `schema`, `expect` and `capture`, and nothing else",
             ));
         }
-        let mut expect = Vec::new();
-        for assertion in raw.expect {
-            let query_span = assertion.get_ref().query.span();
-            let assertion = self.assertion(assertion)?;
-            if !matches!(assertion.query.base(), Query::Json { .. } | Query::Var(_)) {
-                return Err(self.error(
-                    query_span,
-                    "a database step reads rows: use `json PATH` (or `var NAME`)",
-                ));
-            }
-            expect.push(assertion);
-        }
+        let expect = self.assertions_on(
+            raw.expect,
+            |query| matches!(query, Query::Json { .. } | Query::Var(_)),
+            "a database step reads rows: use `json PATH` (or `var NAME`)",
+        )?;
         let capture = self.captures(raw.capture.as_ref())?;
         Ok(Step::Database(Box::new(Inspection {
             read,
@@ -1442,6 +1421,27 @@ impl Parser<'_> {
             }
         }
         Ok(capture)
+    }
+
+    /// The assertions of a step that reads something other than a response: each query
+    /// must start where that step's result can be read (`reads`), else `why` points at it.
+    fn assertions_on(
+        &self,
+        raw: Vec<Spanned<RawAssertion>>,
+        reads: fn(&Query) -> bool,
+        why: &str,
+    ) -> Result<Vec<Assertion>, SourceError> {
+        raw.into_iter()
+            .map(|assertion| {
+                let query_span = assertion.get_ref().query.span();
+                let assertion = self.assertion(assertion)?;
+                if reads(assertion.query.base()) {
+                    Ok(assertion)
+                } else {
+                    Err(self.error(query_span, why))
+                }
+            })
+            .collect()
     }
 
     fn assertion(&self, raw: Spanned<RawAssertion>) -> Result<Assertion, SourceError> {
