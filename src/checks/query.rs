@@ -204,9 +204,11 @@ fn deref(document: &Value) -> Result<Value, String> {
             Value::Object(fields) => {
                 let reference = fields.get("$ref").and_then(Value::as_str);
                 if let Some(reference) = reference {
-                    let target = reference
-                        .strip_prefix('#')
-                        .and_then(|pointer| root.pointer(&percent_decoded(pointer)));
+                    let target = reference.strip_prefix('#').and_then(|pointer| {
+                        root.pointer(
+                            &percent_encoding::percent_decode_str(pointer).decode_utf8_lossy(),
+                        )
+                    });
                     if let Some(target) = target
                         && !open.iter().any(|seen| seen == reference)
                     {
@@ -231,30 +233,6 @@ fn deref(document: &Value) -> Result<Value, String> {
         }
     }
     expand(document, document, &mut Vec::new(), &mut 0)
-}
-
-/// A URI fragment's percent-escapes decoded (`#/paths/~1items~1%7Bid%7D`).
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .and_then(|pair| std::str::from_utf8(pair).ok())
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
-        match (bytes[index], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                index += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The variables a `.env` file sets, as `{NAME: value}`: `NAME=value` lines, maybe

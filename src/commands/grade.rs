@@ -128,7 +128,7 @@ pub fn grade(course: &Course, args: &GradeArgs) -> Result<u8> {
     };
     let batch = class::Batch {
         exercise: (&exercise.id, &exercise.title),
-        checks: &checks,
+        checks: described(&checks),
         seed,
         duration: batch_started.elapsed(),
     };
@@ -169,12 +169,29 @@ fn class_text(path: &Path, class: &Class) -> String {
     }
 }
 
+/// The checks as the class report names them: title, points and the hint every track reads.
+fn described(checks: &[Check]) -> Vec<class::CheckInfo> {
+    checks
+        .iter()
+        .map(|check| class::CheckInfo {
+            id: check.id.clone(),
+            title: check.title.clone(),
+            points: check.points,
+            hint: check
+                .hints
+                .first()
+                .map(|hint| hint.text.clone())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// The class report of a single submission.
 fn class_of_one(context: &Grading, report: &RunReport) -> Class {
     let duration = Duration::from_millis(report.duration_ms);
     let batch = class::Batch {
         exercise: (&context.exercise.id, &context.exercise.title),
-        checks: context.checks,
+        checks: described(context.checks),
         seed: context.seed,
         duration,
     };

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::cell;
 use crate::result::{CheckStatus, RunReport};
 
 /// Workflow commands, printed to standard output.
@@ -58,11 +59,6 @@ pub fn summary(report: &RunReport) -> String {
     out
 }
 
-/// Markdown table cells hold one line and no bare pipes.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
 fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
@@ -89,6 +85,5 @@ mod tests {
     fn workflow_command_values_are_escaped() {
         assert_eq!(escape_data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(escape_property("health: a, b"), "health%3A a%2C b");
-        assert_eq!(cell("a | b\nc"), "a \\| b c");
     }
 }

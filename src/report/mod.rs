@@ -45,3 +45,20 @@ pub fn problem_in_brief(problem: &Problem) -> String {
         Problem::ServiceFailed { service, .. } => format!("learn could not start its {service}"),
     }
 }
+
+/// A Markdown table cell: one line, no bare pipe, and no HTML (GitHub renders the tags
+/// in a summary, so a server's `<script>` in a failure message stays text).
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_markdown_cell_is_one_line_of_text() {
+        assert_eq!(super::cell("a | <b>\nc\r"), "a \\| &lt;b&gt; c ");
+    }
+}
